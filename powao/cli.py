@@ -1,0 +1,142 @@
+"""Command line (French): check, new, site, fiches, kits, livre-blanc, serve."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, PowaoError, Report, UsageError
+
+_FR = {
+    "usage: ": "Utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (choisissez parmi %(choices)s)",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "expected one argument": "une valeur est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+}
+argparse._ = lambda text: _FR.get(text, text)  # type: ignore[attr-defined]
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Erreur : {message}\n")
+
+
+def _heure(value: str) -> str:
+    from .model import _HEURE
+    if not _HEURE.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"heure « {value} » invalide : écrivez HH:MM, par exemple 14:00")
+    return value
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="build.py", description="Chaîne de publication POWAO : vérifie le "
+                    "contenu, construit le site des mentors, les fiches de séance, les kits et "
+                    "le livre blanc. Sans commande : construit tout.")
+    parser.add_argument("--strict", action="store_true",
+                        help="les avertissements deviennent des erreurs")
+    sub = parser.add_subparsers(dest="commande", metavar="commande", parser_class=Parser)
+    sub.add_parser("check", help="vérifie tout le contenu sans rien écrire",
+                   description="Vérifie tout le contenu et affiche chaque problème "
+                   "(fichier:ligne: champ : message).").add_argument(
+        "--strict", action="store_true", help="les avertissements deviennent des erreurs")
+    new = sub.add_parser("new", help="crée un atelier, un module ou un chapitre",
+                         description="Crée un fichier prêt à remplir, qui passe la vérification.")
+    new.add_argument("type", choices=["atelier", "module", "chapitre"], help="ce qu'il faut créer")
+    new.add_argument("titre", help="le titre, entre guillemets")
+    new.add_argument("--axe", help="axe de l'atelier (par exemple orientation)")
+    for name, text in [("site", "construit le site des mentors dans site/"),
+                       ("fiches", "construit une fiche de séance PDF par atelier"),
+                       ("kits", "construit les kits mentor PDF (cycles et parcours)"),
+                       ("livre-blanc", "construit le livre blanc PDF"),
+                       ("serve", "aperçu en direct du site sur http://127.0.0.1:8000/")]:
+        p = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        p.add_argument("--strict", action="store_true",
+                       help="les avertissements deviennent des erreurs")
+        if name in ("fiches",):
+            p.add_argument("--heure", type=_heure, help="heure de début des séances (HH:MM)")
+    return parser
+
+
+def _print_report(report: Report) -> None:
+    for problem in report.sorted():
+        print(problem.format(), file=sys.stderr)
+
+
+def _summary(report: Report, strict: bool) -> str:
+    e, w = len(report.errors), len(report.warnings)
+    parts = []
+    if e:
+        parts.append(f"{e} erreur{'s' if e > 1 else ''}")
+    if w:
+        parts.append(f"{w} avertissement{'s' if w > 1 else ''}"
+                     + (" (bloquants avec --strict)" if strict else ""))
+    return ", ".join(parts)
+
+
+def cmd_check(args: argparse.Namespace, root: Path) -> int:
+    from .pipeline import load_and_check
+    start = time.perf_counter()
+    corpus, report = load_and_check(root, strict=args.strict)
+    _print_report(report)
+    counts = (f"{len(corpus.ateliers)} ateliers, {len(corpus.cycles)} cycle(s), "
+              f"{len(corpus.parcours)} parcours, {len(corpus.modules)} modules, "
+              f"{len(corpus.chapitres)} chapitres, {len(corpus.pages)} pages")
+    extra = f" ({_summary(report, args.strict)})" if report.problems else ""
+    print(f"Contenu valide : {counts}{extra} — {time.perf_counter() - start:.2f} s")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace, root: Path) -> int:
+    from . import scaffold
+    from .loader import load
+    report = Report()
+    corpus = load(root, report)
+    axes = [a.id for a in corpus.programme.axes] if corpus.programme else []
+    path = scaffold.write(root, args.type, args.titre, args.axe, axes, list(corpus.competences))
+    print(f"Créé : {path.relative_to(root).as_posix()} (statut : brouillon). "
+          "Complétez-le puis lancez « python build.py check ».")
+    return EXIT_OK
+
+
+def cmd_not_yet(name: str) -> Callable[[argparse.Namespace, Path], int]:
+    def run(args: argparse.Namespace, root: Path) -> int:
+        raise UsageError(f"la commande « {name} » n'est pas encore disponible dans cette "
+                         "version de la chaîne de publication")
+    return run
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
+    "check": cmd_check,
+    "new": cmd_new,
+}
+
+
+def main(argv: list[str], root: Path) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.commande or "tout"
+    run = COMMANDS.get(command) or cmd_not_yet(command)
+    try:
+        return run(args, root)
+    except ContentError as exc:
+        _print_report(exc.report)
+        print(f"Échec : {_summary(exc.report, args.strict)}. Rien n'a été écrit ni modifié.",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    except PowaoError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrompu. Les sorties publiées précédemment sont intactes.", file=sys.stderr)
+        return 130

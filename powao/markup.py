@@ -1,0 +1,92 @@
+"""The project's few Markdown extensions, found with their line numbers.
+
+Syntax (documented in the authoring guide):
+
+* data:            ``{{ chiffres.jeunes_mentores }}``, ``{{ programme.nom }}``
+* blocks:          ``{{ figure: jeunes-par-axe }}``, ``{{ temoignage: samia }}``,
+                   ``{{ chiffres-cles }}``, ``{{ chaine-alerte }}`` … alone on their line
+* cross-reference: ``[texte](atelier:construire-son-reseau)`` or ``[](module:posture)``
+* citation:        ``[@injep2025]`` or ``[@injep2025, p. 12]``
+
+Code spans and fenced code are ignored.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+XREF_KINDS = ("atelier", "cycle", "module", "parcours", "chapitre", "page", "glossaire")
+
+DIRECTIVE = re.compile(r"\{\{\s*([a-z_][a-z0-9_.\-]*)\s*(?::\s*([^}]*?))?\s*\}\}")
+DATA_PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+")
+LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+CITATION = re.compile(r"\[@([A-Za-z0-9_\-]+)(?:\s*,\s*([^\]]+))?\]")
+FENCE = re.compile(r"^\s*(```|~~~)")
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # data | block | xref | link | image | citation
+    value: str
+    line: int
+    arg: str = ""
+    text: str = ""
+
+
+def masked_lines(body: str) -> list[str]:
+    """Body lines with fenced code and code spans blanked out (same lengths)."""
+    out = []
+    in_fence = None
+    for line in body.split("\n"):
+        fence = FENCE.match(line)
+        if in_fence:
+            out.append(" " * len(line))
+            if fence and fence.group(1) == in_fence:
+                in_fence = None
+            continue
+        if fence:
+            in_fence = fence.group(1)
+            out.append(" " * len(line))
+            continue
+        out.append(CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+    return out
+
+
+BLOCK_DIRECTIVES = ("figure", "temoignage", "chiffres-cles", "chaine-alerte", "contacts",
+                    "partenaires", "glossaire", "champs", "references", "axes", "competences")
+
+
+def scan(body: str, first_line: int) -> list[Token]:
+    tokens: list[Token] = []
+    for index, line in enumerate(masked_lines(body)):
+        number = first_line + index
+        for m in DIRECTIVE.finditer(line):
+            name, arg = m.group(1), (m.group(2) or "").strip()
+            if m.group(2) is None and "." in name:
+                tokens.append(Token("data", name, number))
+            else:
+                tokens.append(Token("block", name, number, arg))
+        for m in LINK.finditer(line):
+            image, text, target = m.group(1), m.group(2), m.group(3)
+            scheme = target.split(":", 1)[0] if ":" in target else ""
+            if not image and scheme in XREF_KINDS:
+                tokens.append(Token("xref", target.split(":", 1)[1], number, scheme, text))
+            else:
+                tokens.append(Token("image" if image else "link", target, number, "", text))
+        for m in CITATION.finditer(line):
+            tokens.append(Token("citation", m.group(1), number, (m.group(2) or "").strip()))
+    return tokens
+
+
+def lookup(data: dict, path: str):
+    """Follow a dotted path in nested dicts / objects; raises KeyError."""
+    current = data
+    for part in path.split("."):
+        if isinstance(current, dict):
+            current = current[part]
+        elif hasattr(current, part):
+            current = getattr(current, part)
+        else:
+            raise KeyError(part)
+    return current

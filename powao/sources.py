@@ -1,0 +1,107 @@
+"""Reading source files: bytes → text → YAML front matter + Markdown body.
+
+Accepts UTF-8 with or without BOM and CRLF line endings; a non-UTF-8 or empty
+file is a problem reported with its line, never an exception.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Report
+from .yamlio import Path_, line_of, parse_yaml
+
+
+@dataclass
+class Source:
+    path: Path
+    rel: str  # project-relative POSIX path, used in every message
+    meta: Any = None
+    lines: dict[Path_, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1  # line number of the first body line
+    text: str = ""
+
+    def line(self, loc: Path_ = ()) -> int:
+        return line_of(self.lines, loc, default=1)
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+
+def decode(raw: bytes, rel: str, report: Report) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        report.error(rel, line, "le fichier n'est pas en UTF-8 (octet "
+                     f"0x{raw[exc.start]:02x} illisible) : enregistrez-le en « UTF-8 » "
+                     "depuis votre éditeur")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        report.error(rel, 1, "fichier vide : écrivez au moins l'en-tête YAML entre deux "
+                     "lignes « --- » (voir le guide de rédaction)")
+        return None
+    return text
+
+
+def read_text(path: Path, rel: str, report: Report) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(rel, 0, f"fichier illisible : {exc.strerror}")
+        return None
+    return decode(raw, rel, report)
+
+
+def _report_yaml(parsed, rel: str, report: Report) -> None:
+    for issue in parsed.issues:
+        report.error(rel, issue.line, issue.message, issue.field)
+
+
+def load_markdown(path: Path, rel: str, report: Report) -> Source | None:
+    """A Markdown file with YAML front matter between two `---` lines."""
+    text = read_text(path, rel, report)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        report.error(rel, 1, "en-tête YAML manquant : la première ligne doit être « --- », "
+                     "suivie des champs puis d'une autre ligne « --- »")
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        report.error(rel, 1, "en-tête YAML non fermé : ajoutez une ligne « --- » après "
+                     "le dernier champ")
+        return None
+    front = "\n".join(lines[1:end])
+    parsed = parse_yaml(front, line_offset=1)
+    _report_yaml(parsed, rel, report)
+    source = Source(path, rel, parsed.data, parsed.lines, "\n".join(lines[end + 1:]),
+                    end + 2, text)
+    if parsed.issues:
+        return None
+    if not isinstance(parsed.data, dict):
+        report.error(rel, 2, "l'en-tête YAML doit contenir des champs « nom: valeur »")
+        return None
+    return source
+
+
+def load_yaml(path: Path, rel: str, report: Report) -> Source | None:
+    """A pure YAML data file."""
+    text = read_text(path, rel, report)
+    if text is None:
+        return None
+    parsed = parse_yaml(text)
+    _report_yaml(parsed, rel, report)
+    if parsed.issues:
+        return None
+    if not isinstance(parsed.data, dict):
+        report.error(rel, 1, "le fichier doit contenir des champs « nom: valeur »")
+        return None
+    return Source(path, rel, parsed.data, parsed.lines, "", 0, text)
