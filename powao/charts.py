@@ -1,0 +1,172 @@
+"""Vector charts (SVG) generated from the figure data files at build time.
+
+The SVG uses the book's faces by name (the site and the PDF both load them),
+carries a <title> and <desc> for screen readers, and is deterministic.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+from . import model as m
+
+WIDTH, HEIGHT = 640, 330
+FONT = "'Atkinson Hyperlegible Next', 'DejaVu Sans', sans-serif"
+INK = "#1f2937"
+GRID = "#d6d3cd"
+PALETTE = ["#0e4d64", "#1d4ed8", "#047857", "#b45309", "#6d28d9", "#be185d", "#4b5563"]
+NNBSP = "\u202f"
+
+
+def _num(value: float) -> str:
+    if float(value).is_integer():
+        number = int(value)
+        return f"{number:,}".replace(",", NNBSP) if number >= 10000 or number >= 1000 else str(number)
+    return f"{value:.1f}".replace(".", ",")
+
+
+def label(v: m.Valeur, fig: m.Figure, seuil: int) -> str:
+    if v.masque:
+        return f"<{NNBSP}{seuil}"
+    unit = fig.unite.strip()
+    if unit == "%":
+        return f"{_num(v.valeur)}{NNBSP}%"
+    return _num(v.valeur)
+
+
+def _text(x: float, y: float, content: str, size: int = 13, anchor: str = "middle",
+          weight: str = "normal", fill: str = INK) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+            f'font-weight="{weight}" fill="{fill}">{escape(content)}</text>')
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + ([line] if line else [])
+
+
+def _scale_max(values: list[float]) -> float:
+    top = max(values + [1])
+    magnitude = 10 ** math.floor(math.log10(top))
+    for step in (1, 2, 2.5, 5, 10):
+        if top <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _bars(fig: m.Figure, seuil: int) -> list[str]:
+    out = []
+    left, right, top, bottom = 56, 16, 24, 64
+    plot_w, plot_h = WIDTH - left - right, HEIGHT - top - bottom
+    values = [0.0 if v.masque else float(v.valeur) for v in fig.valeurs]
+    vmax = _scale_max(values)
+    for i in range(5):
+        y = top + plot_h - plot_h * i / 4
+        out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="{GRID}" stroke-width="1"/>')
+        out.append(_text(left - 8, y + 4, _num(vmax * i / 4), 11, "end"))
+    slot = plot_w / len(values)
+    bar_w = min(72, slot * 0.6)
+    for i, (v, value) in enumerate(zip(fig.valeurs, values)):
+        x = left + slot * i + (slot - bar_w) / 2
+        h = plot_h * value / vmax
+        y = top + plot_h - h
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                   f'fill="{PALETTE[0]}"/>')
+        out.append(_text(x + bar_w / 2, y - 6, label(v, fig, seuil), 13, weight="bold"))
+        for j, line in enumerate(_wrap(v.libelle, max(8, int(slot / 7.5)))[:3]):
+            out.append(_text(x + bar_w / 2, top + plot_h + 18 + 15 * j, line, 12))
+    out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{top + plot_h}" '
+               f'y2="{top + plot_h}" stroke="{INK}" stroke-width="1.2"/>')
+    return out
+
+
+def _hbars(fig: m.Figure, seuil: int) -> list[str]:
+    out = []
+    left, right, top = 210, 60, 12
+    plot_w = WIDTH - left - right
+    values = [0.0 if v.masque else float(v.valeur) for v in fig.valeurs]
+    vmax = 100.0 if fig.unite.strip() == "%" else _scale_max(values)
+    row = (HEIGHT - top - 12) / len(values)
+    bar_h = min(30, row * 0.6)
+    for i, (v, value) in enumerate(zip(fig.valeurs, values)):
+        y = top + row * i + (row - bar_h) / 2
+        w = plot_w * value / vmax
+        out.append(f'<rect x="{left}" y="{y:.1f}" width="{plot_w:.1f}" height="{bar_h:.1f}" '
+                   f'fill="#f1ede6"/>')
+        out.append(f'<rect x="{left}" y="{y:.1f}" width="{w:.1f}" height="{bar_h:.1f}" '
+                   f'fill="{PALETTE[0]}"/>')
+        lines = _wrap(v.libelle, 28)[:2]
+        for j, line in enumerate(lines):
+            out.append(_text(left - 10, y + bar_h / 2 + 5 - 8 * (len(lines) - 1) + 16 * j,
+                             line, 12, "end"))
+        out.append(_text(left + w + 8, y + bar_h / 2 + 5, label(v, fig, seuil), 13, "start",
+                         "bold"))
+    return out
+
+
+def _line(fig: m.Figure, seuil: int) -> list[str]:
+    out = []
+    left, right, top, bottom = 56, 24, 28, 48
+    plot_w, plot_h = WIDTH - left - right, HEIGHT - top - bottom
+    values = [float(v.valeur) for v in fig.valeurs]
+    vmax = 100.0 if fig.unite.strip() == "%" else _scale_max(values)
+    for i in range(5):
+        y = top + plot_h - plot_h * i / 4
+        out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="{GRID}" stroke-width="1"/>')
+        out.append(_text(left - 8, y + 4, _num(vmax * i / 4), 11, "end"))
+    step = plot_w / max(1, len(values) - 1)
+    points = [(left + step * i, top + plot_h - plot_h * v / vmax) for i, v in enumerate(values)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    out.append(f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="3"/>')
+    for (x, y), v in zip(points, fig.valeurs):
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{PALETTE[0]}"/>')
+        out.append(_text(x, y - 12, label(v, fig, seuil), 13, weight="bold"))
+        out.append(_text(x, top + plot_h + 20, v.libelle, 12))
+    return out
+
+
+def _donut(fig: m.Figure, seuil: int) -> list[str]:
+    out = []
+    cx, cy, r_out, r_in = 170, HEIGHT / 2, 130, 72
+    total = sum(float(v.valeur) for v in fig.valeurs) or 1
+    angle = -math.pi / 2
+    for i, v in enumerate(fig.valeurs):
+        share = float(v.valeur) / total
+        end = angle + 2 * math.pi * share
+        large = 1 if share > 0.5 else 0
+        p = [(cx + r_out * math.cos(angle), cy + r_out * math.sin(angle)),
+             (cx + r_out * math.cos(end), cy + r_out * math.sin(end)),
+             (cx + r_in * math.cos(end), cy + r_in * math.sin(end)),
+             (cx + r_in * math.cos(angle), cy + r_in * math.sin(angle))]
+        d = (f"M{p[0][0]:.2f},{p[0][1]:.2f} A{r_out},{r_out} 0 {large} 1 {p[1][0]:.2f},{p[1][1]:.2f} "
+             f"L{p[2][0]:.2f},{p[2][1]:.2f} A{r_in},{r_in} 0 {large} 0 {p[3][0]:.2f},{p[3][1]:.2f} Z")
+        colour = PALETTE[i % len(PALETTE)]
+        out.append(f'<path d="{d}" fill="{colour}" stroke="#ffffff" stroke-width="2"/>')
+        ly = 40 + i * 40
+        out.append(f'<rect x="340" y="{ly - 13}" width="18" height="18" fill="{colour}"/>')
+        out.append(_text(368, ly + 1, f"{label(v, fig, seuil)} — {v.libelle}", 13, "start"))
+        angle = end
+    return out
+
+
+DRAW = {"barres": _bars, "barres-horizontales": _hbars, "courbe": _line, "anneau": _donut}
+
+
+def svg(fig: m.Figure, programme: m.Programme | None = None) -> str:
+    seuil = programme.seuil_petits_effectifs if programme else 10
+    ident = fig.src.path.stem if fig.src else "figure"
+    body = "\n".join(DRAW[fig.type](fig, seuil))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="{WIDTH}" height="{HEIGHT}" role="img" '
+            f'aria-labelledby="svg-{ident}-titre svg-{ident}-desc" class="powao-graphique" '
+            f'font-family="{escape(FONT)}">'
+            f'<title id="svg-{ident}-titre">{escape(fig.titre)}</title>'
+            f'<desc id="svg-{ident}-desc">{escape(fig.alt)}</desc>\n{body}\n</svg>')

@@ -1,0 +1,328 @@
+"""The mentors' website: a plain docs tree + generated navigation, built by MkDocs.
+
+Content generation happens here, not in MkDocs hooks or plugins: every page is
+written as Markdown (headings) around HTML chunks produced by the rendering
+core, then `mkdocs build` runs on the tree with the project's mkdocs.yml.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import model as m
+from .errors import BuildError, Report
+from .loader import Corpus
+from .templating import Templates
+from .urls import PAGE_SECTIONS, Urls
+
+H2_FULL = re.compile(r'<h2(?: [^>]*)?>.*?</h2>', re.S)
+H2_PARTS = re.compile(r'<h2(?: [^>]*?)?(?: id="([^"]*)")?[^>]*>(.*?)</h2>', re.S)
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|])")
+
+
+@dataclass
+class SitePage:
+    doc: str       # docs path, e.g. ateliers/orientation/x.md
+    title: str
+    body: str      # final HTML (links resolved, typography applied)
+    meta: dict[str, Any]
+    source: str = ""  # project file the page comes from (for error messages)
+
+
+def to_markdown(page: SitePage) -> str:
+    """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks."""
+    out = ["---", yaml.safe_dump({"title": page.title, **page.meta}, allow_unicode=True,
+                                 sort_keys=True).strip(), "---", "",
+           f"# {_md_escape(page.title)}", ""]
+    pos = 0
+    for mt in H2_PARTS.finditer(page.body):
+        out += _raw(page.body[pos:mt.start()])
+        ident, text = mt.group(1), mt.group(2).strip()
+        attr = f" {{#{ident}}}" if ident else ""
+        out += [f"## {_md_escape(text)}{attr}", ""]
+        pos = mt.end()
+    out += _raw(page.body[pos:])
+    return "\n".join(out) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    # Headings keep inline HTML (sup, code) but Markdown specials are escaped.
+    parts = re.split(r"(<[^>]+>)", text)
+    return "".join(p if p.startswith("<") else MD_SPECIAL.sub(r"\\\1", p) for p in parts)
+
+
+def _raw(chunk: str) -> list[str]:
+    chunk = chunk.strip()
+    if not chunk:
+        return []
+    # A blank line inside the raw block is harmless for Python-Markdown ≥ 3.3,
+    # but lines must not be indented by 4 spaces (they would become code).
+    lines = [line.lstrip() for line in chunk.split("\n")]
+    return ['<div class="powao-contenu" markdown="0">', *lines, "</div>", ""]
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+class SiteBuilder:
+    def __init__(self, corpus: Corpus, templates: Templates, pdfs: dict[str, str] | None = None):
+        self.corpus = corpus
+        self.t = templates
+        self.urls = Urls(corpus)
+        self.pdfs = pdfs or {}  # site path -> label, for download buttons
+
+    # -- pages ------------------------------------------------------------------------
+    def page(self, kind: str, ident: str, template: str, title: str, meta: dict[str, Any],
+             source: str = "", **context: Any) -> SitePage:
+        doc = self.urls.doc(kind, ident)
+        html = self.t.render(template, urls=self.urls, pdfs=self.pdfs, doc=doc, **context)
+        body = self.t.renderer.finish(html, self._linker(doc))
+        return SitePage(doc, title, body, meta, source)
+
+    def _linker(self, doc: str):
+        inner = self.urls.linker(doc)
+
+        def link(url: str) -> str:
+            if url.startswith("asset/"):
+                self.assets.add(url.split("/", 1)[1].split("#")[0])
+            return inner(url)
+        return link
+
+    def pages(self) -> list[SitePage]:
+        c, out = self.corpus, []
+        self.assets: set[str] = set()
+        axes = {a.id: a for a in (c.programme.axes if c.programme else [])}
+        for pid, page in c.pages.items():
+            meta: dict[str, Any] = {"description": page.resume} if page.resume else {}
+            if pid == "index":
+                meta["hide"] = ["navigation", "toc"]
+            out.append(self.page("page", pid, "site/page.html", page.titre, meta,
+                                 page.src.rel, page=page))
+        out.append(self.page("index", "ateliers", "site/ateliers.html", "Les ateliers",
+                             {"description": "Tous les ateliers par axe."}))
+        for axe in axes.values():
+            ateliers = [a for a in c.ateliers.values() if a.axe == axe.id]
+            out.append(self.page("axe", axe.id, "site/axe.html", axe.titre,
+                                 {"description": axe.description, "tags": [axe.titre]},
+                                 axe=axe, ateliers=ateliers))
+        for aid, atelier in c.ateliers.items():
+            axe = axes.get(atelier.axe)
+            tags = [axe.titre if axe else atelier.axe, m_modalite(atelier.modalite)]
+            tags += [k for k in atelier.mots_cles if k not in tags]
+            out.append(self.page("atelier", aid, "site/atelier.html", atelier.titre,
+                                 {"description": atelier.resume, "tags": tags},
+                                 atelier.src.rel, atelier=atelier, axe=axe,
+                                 cycles=self._cycles_of(aid)))
+        out.append(self.page("index", "cycles", "site/cycles.html", "Les cycles",
+                             {"description": "Les parcours de séances d'un groupe."}))
+        for cid, cycle in c.cycles.items():
+            out.append(self.page("cycle", cid, "site/cycle.html", cycle.titre,
+                                 {"description": cycle.resume}, cycle.src.rel, cycle=cycle))
+        out.append(self.page("index", "formation", "site/formation.html",
+                             "La formation des mentors",
+                             {"description": "Parcours de formation initiale et continue."}))
+        for pid, parcours in c.parcours.items():
+            out.append(self.page("parcours", pid, "site/parcours.html", parcours.titre,
+                                 {"description": parcours.resume}, parcours.src.rel,
+                                 parcours=parcours))
+        for mid, module in c.modules.items():
+            out.append(self.page("module", mid, "site/module.html", module.titre,
+                                 {"description": module.resume}, module.src.rel, module=module))
+        if c.livre:
+            out.append(self.page("index", "livre-blanc", "site/livre-blanc.html",
+                                 "Le livre blanc", {"description": c.livre.resume}))
+            out.append(self.page("index", "references", "site/references.html",
+                                 "Références", {"description": "Sources citées."}))
+            order = [ch for ch in c.livre.chapitres if ch in c.chapitres]
+            for n, chid in enumerate(order, start=1):
+                chap = c.chapitres[chid]
+                out.append(self.page("chapitre", chid, "site/chapitre.html", chap.titre,
+                                     {"description": chap.chapeau}, chap.src.rel,
+                                     chapitre=chap, numero=n))
+        out.append(SitePage("etiquettes.md", "Étiquettes", "<!-- material/tags -->",
+                            {"description": "Les ateliers par étiquette."}))
+        return out
+
+    def _cycles_of(self, atelier_id: str) -> list[dict[str, Any]]:
+        found = []
+        for cycle in self.corpus.cycles.values():
+            ids = [s.atelier for s in cycle.seances]
+            for index, ident in enumerate(ids):
+                if ident == atelier_id:
+                    found.append({"cycle": cycle, "numero": index + 1, "total": len(ids),
+                                  "precedent": ids[index - 1] if index else None,
+                                  "suivant": ids[index + 1] if index + 1 < len(ids) else None})
+        return found
+
+    # -- navigation ---------------------------------------------------------------------
+    def nav(self) -> list[Any]:
+        c, u = self.corpus, self.urls
+        pages = sorted(c.pages.values(), key=lambda p: (p.ordre, p.titre))
+
+        def group(section: str) -> list[Any]:
+            return [{p.titre: u.doc("page", p.id)} for p in pages
+                    if PAGE_SECTIONS.get(p.id, "ressources") == section and p.id != "index"]
+
+        nav: list[Any] = [{"Accueil": "index.md"} if "index" in c.pages else {}]
+        nav.append({"Le programme": group("programme")})
+        axes_nav: list[Any] = [u.doc("index", "ateliers")]
+        for axe in (c.programme.axes if c.programme else []):
+            items = [u.doc("axe", axe.id)] + [
+                {a.titre: u.doc("atelier", a.id)}
+                for a in sorted(c.ateliers.values(), key=lambda a: a.titre) if a.axe == axe.id]
+            axes_nav.append({axe.titre: items})
+        nav.append({"Ateliers": axes_nav})
+        nav.append({"Cycles": [u.doc("index", "cycles")] +
+                    [{cy.titre: u.doc("cycle", cid)} for cid, cy in c.cycles.items()]})
+        formation: list[Any] = [u.doc("index", "formation")]
+        for pid, parcours in c.parcours.items():
+            mods = [u.doc("parcours", pid)] + [{c.modules[mid].titre: u.doc("module", mid)}
+                                                for mid in parcours.modules if mid in c.modules
+                                                and u.doc("module", mid).startswith(f"formation/{pid}/")]
+            formation.append({parcours.titre: mods})
+        loose = [{mo.titre: u.doc("module", mid)} for mid, mo in c.modules.items()
+                 if u.doc("module", mid).startswith("formation/modules/")]
+        if loose:
+            formation.append({"Autres modules": loose})
+        nav.append({"Formation": formation})
+        nav += group("securite")
+        if c.livre:
+            chapters = [{c.chapitres[ch].titre: u.doc("chapitre", ch)}
+                        for ch in c.livre.chapitres if ch in c.chapitres]
+            nav.append({"Livre blanc": [u.doc("index", "livre-blanc"), *chapters,
+                                         {"Références": u.doc("index", "references")}]})
+        nav.append({"Ressources": group("ressources") + [{"Étiquettes": "etiquettes.md"}]})
+        return [n for n in nav if n]
+
+    # -- writing ------------------------------------------------------------------------
+    def write_docs(self, docs: Path) -> list[SitePage]:
+        pages = self.pages()
+        for page in pages:
+            path = docs / page.doc
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(to_markdown(page), encoding="utf-8")
+        root = self.corpus.root
+        theme = root / "templates" / "site" / "assets"
+        shutil.copytree(theme, docs / "assets", dirs_exist_ok=True)
+        fonts = docs / "assets" / "fonts"
+        shutil.copytree(root / "templates" / "fonts", fonts, dirs_exist_ok=True)
+        for rel in sorted(self.assets):
+            target = docs / "assets" / "contenu" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, target)
+        (docs / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
+        (docs / "assets" / "javascripts" / "recherche.js").write_text(
+            search_script(pages), encoding="utf-8")
+        return pages
+
+    def config(self, docs: Path, site_dir: Path) -> dict[str, Any]:
+        config = yaml.safe_load((self.corpus.root / "mkdocs.yml").read_text(encoding="utf-8"))
+        config.update({"docs_dir": str(docs), "site_dir": str(site_dir), "nav": self.nav()})
+        return config
+
+
+def m_modalite(value: str) -> str:
+    from .views import MODALITES
+    return MODALITES[value]
+
+
+WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+")
+
+
+def search_script(pages: list[SitePage]) -> str:
+    """Accent-insensitive search: the query « reseau » also asks for « réseau ».
+
+    Material's search keeps accents; this maps every folded word of the site to
+    its accented spellings and extends the query through Material's documented
+    `__search.transform` hook (plain JavaScript, no plugin).
+    """
+    variants: dict[str, set[str]] = {}
+    for page in pages:
+        text = re.sub(r"<[^>]+>", " ", page.title + " " + page.body)
+        for word in WORD.findall(text):
+            low = word.lower()
+            folded = fold(low)
+            if folded != low and len(folded) > 2:
+                variants.setdefault(folded, set()).add(low)
+    table = {k: sorted(v) for k, v in sorted(variants.items())}
+    return ("// Généré par build.py : recherche insensible aux accents.\n"
+            "var __powaoVariantes = " + json.dumps(table, ensure_ascii=False, sort_keys=True)
+            + ";\n" + SEARCH_JS)
+
+
+SEARCH_JS = r"""
+var __search = {
+  transform: function (query) {
+    var plie = function (mot) {
+      return mot.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    };
+    var mots = query.replace(/"|(?:^|\s+)[*+\-:^~]+(?=\s+|$)/g, "").trim().split(/\s+/);
+    var sortie = [];
+    mots.forEach(function (mot) {
+      if (!mot) { return; }
+      sortie.push(mot);
+      var variantes = __powaoVariantes[plie(mot)] || [];
+      variantes.forEach(function (v) { if (v !== mot) { sortie.push(v); } });
+    });
+    return sortie.join(" ");
+  }
+};
+"""
+
+
+# ------------------------------------------------------------------------------- building
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config: dict[str, Any], config_path: Path) -> list[str]:
+    """Build with MkDocs in-process; returns its warnings (strict mode fails on them)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                           encoding="utf-8")
+    handler = _Collect()
+    log = logging.getLogger("mkdocs")
+    log.addHandler(handler)
+    previous = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        cfg = load_config(str(config_path))
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    except (Abort, MkDocsException) as exc:
+        handler.messages.append(str(exc))
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(previous)
+    return handler.messages
+
+
+def mkdocs_errors(messages: list[str], pages: list[SitePage], report: Report) -> None:
+    by_doc = {p.doc: p.source for p in pages}
+    for message in messages:
+        if message.startswith("Aborted with") or "in strict mode" in message:
+            continue
+        doc = next((d for d in by_doc if d in message), None)
+        source = by_doc.get(doc or "", "") or "mkdocs.yml"
+        report.error(source, 0, f"le moteur du site signale : {message}")

@@ -1,0 +1,134 @@
+"""Jinja2 environment shared by the site and the PDFs, and the content blocks.
+
+Blocks (``{{ figure: id }}``, ``{{ chaine-alerte }}`` …) are rendered by the
+partials in templates/partials/bloc-<name>.html, identically for web and print.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import model as m
+from . import views
+from .loader import Corpus
+from .render import Renderer, format_number, slugify
+
+HANDOUT = re.compile(r"^\s*document(s)? participants?\s*[:：]\s*", re.IGNORECASE)
+H2 = re.compile(r'<h2(?: [^>]*?)?(?: id="([^"]*)")?[^>]*>(.*?)</h2>', re.S)
+
+
+@dataclass
+class Section:
+    titre: str  # inner HTML of the heading
+    id: str
+    html: str
+
+    @property
+    def document(self) -> bool:
+        return bool(HANDOUT.match(re.sub(r"<[^>]+>", "", self.titre)))
+
+    @property
+    def titre_document(self) -> str:
+        return HANDOUT.sub("", self.titre)
+
+
+def split_sections(fragment: str) -> tuple[str, list[Section]]:
+    """Cut an HTML fragment at its <h2>: (text before the first h2, sections)."""
+    parts = H2.split(fragment)
+    intro = parts[0]
+    sections = []
+    for i in range(1, len(parts), 3):
+        ident, title, body = parts[i], parts[i + 1], parts[i + 2]
+        sections.append(Section(title.strip(), ident or slugify(title), body))
+    return intro, sections
+
+
+class Templates:
+    """One Jinja environment + one Renderer for a corpus."""
+
+    def __init__(self, corpus: Corpus, figure_numbers: dict[str, int] | None = None):
+        self.corpus = corpus
+        self.renderer = Renderer(corpus, blocks=self.block)
+        self.figure_numbers = figure_numbers if figure_numbers is not None else numbering(corpus)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(corpus.root / "templates")),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=True, extensions=["jinja2.ext.do"])
+        self.env.filters.update({
+            "md": self.md, "md_inline": self.md_inline, "duree": views.duree,
+            "nombre": format_number, "slug": slugify, "groupe": views.groupe_texte,
+        })
+        self.env.globals.update({
+            "corpus": corpus, "programme": corpus.programme, "views": views, "m": m,
+            "axe_de": corpus.axe, "groupe_de": corpus.groupe, "sections": self.sections,
+            "horaires": views.horaires, "materiel": views.materiel,
+            "modalites": views.MODALITES, "formats": m.LIBELLES_FORMAT,
+            "methodes": m.LIBELLES_METHODE, "icone": self.icon,
+        })
+
+    # -- filters ----------------------------------------------------------------------
+    def md(self, text: str, source: Any = None) -> Markup:
+        return Markup(self.renderer.fragment(text or "", source))
+
+    def md_inline(self, text: str, source: Any = None) -> Markup:
+        return Markup(self.renderer.inline(text or "", source))
+
+    def sections(self, obj: Any) -> tuple[Markup, list[Section]]:
+        src = obj.src
+        intro, secs = split_sections(self.renderer.fragment(src.body, src))
+        return Markup(intro), secs
+
+    @cached_property
+    def _icons_dir(self) -> Path:
+        import material
+        return Path(material.__file__).parent / "templates" / ".icons" / "material"
+
+    def icon(self, name: str, classe: str = "powao-icone") -> Markup:
+        """An inline Material Design icon (bundled with the theme; no web request)."""
+        path = self._icons_dir / f"{name}.svg"
+        if not path.exists():
+            return Markup("")
+        svg = path.read_text(encoding="utf-8")
+        return Markup(svg.replace("<svg ", f'<svg class="{classe}" aria-hidden="true" '
+                                  'focusable="false" ', 1))
+
+    # -- rendering --------------------------------------------------------------------
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def block(self, name: str, arg: str) -> str:
+        context: dict[str, Any] = {"arg": arg}
+        if name == "figure":
+            from .charts import svg
+            fig = self.corpus.figures[arg]
+            context.update(figure=fig, numero=self.figure_numbers.get(arg, 0),
+                           svg=Markup(svg(fig, self.corpus.programme)))
+        elif name == "temoignage":
+            context["t"] = self.corpus.temoignages[arg]
+        elif name == "champs":
+            model = {**m.KINDS, **m.DATA_KINDS}[arg]
+            context["rows"] = m.field_rows(model)
+            context["modele"] = model
+        return self.render(f"partials/bloc-{name}.html", **context)
+
+
+def numbering(corpus: Corpus) -> dict[str, int]:
+    """Figure numbers in reading order of the livre blanc, shared by site and PDF."""
+    from .markup import scan
+    numbers: dict[str, int] = {}
+    order = corpus.livre.chapitres if corpus.livre else []
+    for chap_id in order:
+        chap = corpus.chapitres.get(chap_id)
+        if not chap:
+            continue
+        for token in scan(chap.src.body, chap.src.body_line):
+            if token.kind == "block" and token.value == "figure" and token.arg not in numbers:
+                numbers[token.arg] = len(numbers) + 1
+    return numbers

@@ -1,0 +1,106 @@
+"""Where every piece of content lives on the site and in the PDF folder.
+
+One table used by the site pages, the navigation, the link resolver, the QR
+codes and the download buttons, so that a URL is computed in one place.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from .loader import Corpus
+
+PAGE_SECTIONS = {"programme": "programme", "devenir-mentor": "programme",
+                 "partenaires": "programme", "cadre-de-securite": "securite",
+                 "glossaire": "ressources", "guide-auteurs": "ressources"}
+
+
+@dataclass
+class Urls:
+    corpus: Corpus
+    pages: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> docs path
+    by_source: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        c = self.corpus
+        for pid, page in c.pages.items():
+            self._add("page", pid, "index.md" if pid == "index" else f"{pid}.md", page)
+        for axe in (c.programme.axes if c.programme else []):
+            self.pages[("axe", axe.id)] = f"ateliers/{axe.id}/index.md"
+        for aid, atelier in c.ateliers.items():
+            self._add("atelier", aid, f"ateliers/{atelier.axe}/{aid}.md", atelier)
+        for cid, cycle in c.cycles.items():
+            self._add("cycle", cid, f"cycles/{cid}.md", cycle)
+        placed: set[str] = set()
+        for pid, parcours in c.parcours.items():
+            self._add("parcours", pid, f"formation/{pid}/index.md", parcours)
+            for mid in parcours.modules:
+                if mid in c.modules and mid not in placed:
+                    self._add("module", mid, f"formation/{pid}/{mid}.md", c.modules[mid])
+                    placed.add(mid)
+        for mid, module in c.modules.items():
+            if mid not in placed:
+                self._add("module", mid, f"formation/modules/{mid}.md", module)
+        for chid, chap in c.chapitres.items():
+            self._add("chapitre", chid, f"livre-blanc/{chid}.md", chap)
+        self.pages[("index", "ateliers")] = "ateliers/index.md"
+        self.pages[("index", "cycles")] = "cycles/index.md"
+        self.pages[("index", "formation")] = "formation/index.md"
+        self.pages[("index", "livre-blanc")] = "livre-blanc/index.md"
+        self.pages[("index", "references")] = "livre-blanc/references.md"
+        self.pages[("index", "etiquettes")] = "etiquettes.md"
+
+    def _add(self, kind: str, ident: str, path: str, obj) -> None:
+        self.pages[(kind, ident)] = path
+        if obj.src is not None:
+            self.by_source[obj.src.rel] = (kind, ident)
+
+    # -- paths ------------------------------------------------------------------------
+    def doc(self, kind: str, ident: str) -> str:
+        return self.pages[(kind, ident)]
+
+    def html(self, kind: str, ident: str) -> str:
+        return self.doc(kind, ident)[:-3] + ".html"
+
+    @staticmethod
+    def fiche(ident: str) -> str:
+        return f"pdf/fiches/{ident}.pdf"
+
+    @staticmethod
+    def kit(ident: str) -> str:
+        return f"pdf/kits/{ident}.pdf"
+
+    LIVRE = "pdf/livre-blanc.pdf"
+
+    def absolute(self, site_url: str, kind: str, ident: str) -> str:
+        return site_url.rstrip("/") + "/" + self.html(kind, ident)
+
+    # -- resolver for powao: links -------------------------------------------------------
+    def target(self, url: str) -> tuple[str, str]:
+        """`powao:` URL → (site path, anchor); asset paths are prefixed assets/contenu/."""
+        kind, _, rest = url.partition("/")
+        rest, _, anchor = rest.partition("#")
+        if kind == "glossaire":
+            return self.html("page", "glossaire"), f"terme-{rest}"
+        if kind == "ref":
+            return self.html("index", "references"), f"ref-{rest}"
+        if kind == "asset":
+            return f"assets/contenu/{rest}", anchor
+        if kind == "fichier":
+            found = self.by_source.get(rest)
+            if found is None:
+                return f"assets/contenu/{rest}", anchor
+            return self.html(*found), anchor
+        if kind == "pdf":
+            return rest, anchor
+        return self.html(kind, rest), anchor
+
+    def linker(self, current_doc: str):
+        """A resolver giving links relative to the page `current_doc` (docs path)."""
+        base = posixpath.dirname(current_doc)
+
+        def link(url: str) -> str:
+            path, anchor = self.target(url)
+            rel = posixpath.relpath(path, base or ".")
+            return rel + (f"#{anchor}" if anchor else "")
+        return link
