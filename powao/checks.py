@@ -42,10 +42,12 @@ def check(corpus: Corpus, report: Report) -> None:
 
 
 def _ref(report: Report, source: Source, loc: tuple[Any, ...], value: str,
-         valid: Iterable[str], label: str) -> bool:
+         valid: Iterable[str], label: str, broken: set[str] = frozenset()) -> bool:
     valid = list(valid)
     if value in valid:
         return True
+    if value in broken:
+        return False  # its own file already has an error
     from .validate import field_name
     report.error(source.rel, source.line(loc), f"{label} « {value} » inconnu(e).{suggestion(value, valid)}",
                  field_name(loc))
@@ -93,7 +95,7 @@ def _check_cycles(corpus: Corpus, report: Report) -> None:
         previous = 0
         for index, seance in enumerate(cycle.seances):
             _ref(report, src, ("seances", index, "atelier"), seance.atelier, corpus.ateliers,
-                 "atelier")
+                 "atelier", corpus.broken)
             if seance.mois > cycle.duree_mois:
                 report.error(src.rel, src.line(("seances", index, "mois")),
                              f"mois {seance.mois} au-delà de la durée du cycle "
@@ -108,13 +110,15 @@ def _check_cycles(corpus: Corpus, report: Report) -> None:
 def _check_trainings(corpus: Corpus, report: Report) -> None:
     for parcours in corpus.parcours.values():
         for index, module_id in enumerate(parcours.modules):
-            _ref(report, parcours.src, ("modules", index), module_id, corpus.modules, "module")
+            _ref(report, parcours.src, ("modules", index), module_id, corpus.modules, "module",
+                 corpus.broken)
     for module in corpus.modules.values():
         src = module.src
         for index, comp in enumerate(module.competences):
             _ref(report, src, ("competences", index), comp, corpus.competences, "compétence")
         for index, atelier in enumerate(module.ateliers_lies):
-            _ref(report, src, ("ateliers_lies", index), atelier, corpus.ateliers, "atelier")
+            _ref(report, src, ("ateliers_lies", index), atelier, corpus.ateliers, "atelier",
+                 corpus.broken)
         total = sum(s.duree for s in module.sequences)
         if total != module.duree:
             detail = " + ".join(str(s.duree) for s in module.sequences)
@@ -132,7 +136,7 @@ def _check_livre(corpus: Corpus, report: Report) -> None:
         return
     src = corpus.livre.src
     for index, chap in enumerate(corpus.livre.chapitres):
-        _ref(report, src, ("chapitres", index), chap, corpus.chapitres, "chapitre")
+        _ref(report, src, ("chapitres", index), chap, corpus.chapitres, "chapitre", corpus.broken)
     for chap_id, chap in corpus.chapitres.items():
         if chap_id not in corpus.livre.chapitres:
             report.warn(chap.src.rel, 1, f"chapitre absent de la liste « chapitres » de "
@@ -176,7 +180,7 @@ def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -
     elif token.kind == "xref":
         target, _, _anchor = token.value.partition("#")
         items = corpus.kind(token.arg)
-        if target not in items:
+        if target not in items and target not in corpus.broken:
             report.error(source.rel, token.line, f"renvoi vers {token.arg} « {target} » inconnu."
                          f"{suggestion(target, items)}")
     elif token.kind == "citation":

@@ -109,6 +109,18 @@ def cmd_new(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+def cmd_site(args: argparse.Namespace, root: Path) -> int:
+    from .pipeline import build_site
+    print("Construction du site…")
+    report, info = build_site(root, strict=args.strict)
+    _print_report(report)
+    t = info["temps"]
+    print(f"Site construit dans site/ : {info['pages']} pages en {t['total']:.1f} s "
+          f"(vérification {t['verification']:.1f} s, pages {t['pages']:.1f} s, "
+          f"MkDocs {t['mkdocs']:.1f} s).")
+    return EXIT_OK
+
+
 def cmd_not_yet(name: str) -> Callable[[argparse.Namespace, Path], int]:
     def run(args: argparse.Namespace, root: Path) -> int:
         raise UsageError(f"la commande « {name} » n'est pas encore disponible dans cette "
@@ -119,6 +131,7 @@ def cmd_not_yet(name: str) -> Callable[[argparse.Namespace, Path], int]:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "check": cmd_check,
     "new": cmd_new,
+    "site": cmd_site,
 }
 
 

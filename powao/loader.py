@@ -66,6 +66,9 @@ class Corpus:
     figures: dict[str, m.Figure] = field(default_factory=dict)
     temoignages: dict[str, m.Temoignage] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
+    # Ids of files that failed to load: references to them are not reported
+    # again (the author already sees the file's own error).
+    broken: set[str] = field(default_factory=set)
 
     def kind(self, name: str) -> dict[str, Any]:
         return {"atelier": self.ateliers, "cycle": self.cycles, "module": self.modules,
@@ -94,10 +97,13 @@ def _load_documents(paths: list[Path], model: type[T], corpus: Corpus, report: R
     for path in paths:
         source = load_markdown(path, rel(path, corpus.root), report)
         if source is None:
+            corpus.broken.add(path.stem)
             continue
         corpus.sources.append(source)
         obj = validate(model, source.meta, source, report)
         if obj is None:
+            ident = source.meta.get("id") if isinstance(source.meta, dict) else None
+            corpus.broken.add(ident if isinstance(ident, str) else path.stem)
             continue
         _attach(obj, source)
         if obj.id is None:

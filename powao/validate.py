@@ -58,7 +58,7 @@ def message_for(model: type[BaseModel], err: dict[str, Any]) -> str:
         owner = _model_at(model, loc + ("",)) if False else _model_at(model, loc)
         info = owner.model_fields.get(str(loc[-1])) if owner else None
         example = example_text(info) if info else ""
-        hint = f" Ajoutez par exemple « {loc[-1]}: {example} »." if example else ""
+        hint = f" Ajoutez par exemple « {loc[-1]}: {example} »" if example else ""
         return f"champ obligatoire manquant.{hint}"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc)

@@ -178,6 +178,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is reported where the reader gave up;
+        # the author needs the line where it was opened.
+        context = exc.context or ""
+        if exc.context_mark and ("flow" in context or "quoted" in context):
+            mark = exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         column = (mark.column + 1) if mark else 0
         out.issues.append(YamlIssue(line, f"YAML mal formé (colonne {column}) : "

@@ -1,0 +1,65 @@
+"""Step 5: write outputs atomically.
+
+Everything is built in a staging folder under .build/; only when the whole
+build succeeded is it swapped in place of the published folder. A failure at
+any point leaves the previous outputs exactly as they were and removes the
+staging folder.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace `target` (file or folder) by `new` in one step."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and _exchange(new, target):
+        _remove(new)  # `new` now holds the previous version
+        return
+    if target.exists():
+        old = target.with_name(f".{target.name}.ancien-{os.getpid()}")
+        os.replace(target, old)
+        os.replace(new, target)
+        _remove(old)
+    else:
+        os.replace(new, target)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+@contextlib.contextmanager
+def staging(root: Path) -> Iterator[Path]:
+    """A fresh folder under .build/ removed whatever happens."""
+    base = root / ".build"
+    base.mkdir(exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="construction-", dir=base))
+    try:
+        yield path
+    finally:
+        _remove(path)
