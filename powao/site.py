@@ -37,11 +37,16 @@ class SitePage:
     source: str = ""  # project file the page comes from (for error messages)
 
 
+TAGS_MARKER = "<!-- material/tags -->"
+
+
 def to_markdown(page: SitePage) -> str:
     """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks."""
     out = ["---", yaml.safe_dump({"title": page.title, **page.meta}, allow_unicode=True,
                                  sort_keys=True).strip(), "---", "",
            f"# {_md_escape(page.title)}", ""]
+    if page.body == TAGS_MARKER:  # Material's tags listing is a marker in Markdown
+        return "\n".join(out + [TAGS_MARKER]) + "\n"
     pos = 0
     for mt in H2_PARTS.finditer(page.body):
         out += _raw(page.body[pos:mt.start()])
@@ -148,7 +153,7 @@ class SiteBuilder:
                 out.append(self.page("chapitre", chid, "site/chapitre.html", chap.titre,
                                      {"description": chap.chapeau}, chap.src.rel,
                                      chapitre=chap, numero=n))
-        out.append(SitePage("etiquettes.md", "Étiquettes", "<!-- material/tags -->",
+        out.append(SitePage("etiquettes.md", "Étiquettes", TAGS_MARKER,
                             {"description": "Les ateliers par étiquette."}))
         return out
 

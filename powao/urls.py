@@ -57,7 +57,12 @@ class Urls:
 
     # -- paths ------------------------------------------------------------------------
     def doc(self, kind: str, ident: str) -> str:
-        return self.pages[(kind, ident)]
+        try:
+            return self.pages[(kind, ident)]
+        except KeyError:
+            from .errors import BuildError
+            raise BuildError(f"lien interne vers {kind} « {ident} » : cette page n'existe pas "
+                             "(ou n'est pas publiée)") from None
 
     def html(self, kind: str, ident: str) -> str:
         return self.doc(kind, ident)[:-3] + ".html"

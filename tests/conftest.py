@@ -199,7 +199,25 @@ ordre: 0
 Bienvenue.
 """
 
+SECURITE = """\
+---
+titre: Le cadre de sécurité
+statut: publie
+resume: Ce qu'il faut savoir.
+ordre: 20
+---
+
+## La chaîne d'alerte
+
+{{ chaine-alerte }}
+
+## Les numéros d'urgence
+
+{{ contacts }}
+"""
+
 FILES = {
+    "content/cadre-de-securite.md": SECURITE,
     "content/data/programme.yml": PROGRAMME,
     "content/data/competences.yml": COMPETENCES,
     "content/data/glossaire.yml": GLOSSAIRE,
