@@ -11,7 +11,7 @@ from .loader import Corpus
 from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan
 from .sources import Source
 
-VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re|oir|dre)\b",
+VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
                   re.IGNORECASE)
 
 FORBIDDEN_HTML = [
@@ -39,6 +39,33 @@ def check(corpus: Corpus, report: Report) -> None:
     for source in corpus.sources:
         if source.body or source.path.suffix == ".md":
             check_body(corpus, source, report)
+        check_fields(corpus, source, report)
+
+
+def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
+    """Markdown inside YAML fields (consignes, ressources…) follows the same rules."""
+    def walk(value: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, loc + (index,))
+        elif isinstance(value, str) and any(c in value for c in "[{<!"):
+            line = source.line(loc)
+            for pattern, label in FORBIDDEN_HTML:
+                if pattern.search(value):
+                    report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
+                                 "en Markdown", _field(loc))
+            for token in scan(value, line):
+                _check_token(corpus, source, Token(token.kind, token.value, line, token.arg,
+                                                   token.text), report)
+    walk(source.meta, ())
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    from .validate import field_name
+    return field_name(loc)
 
 
 def _ref(report: Report, source: Source, loc: tuple[Any, ...], value: str,

@@ -39,12 +39,20 @@ def _heure(value: str) -> str:
     return value
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"« {value} » : écrivez un nombre entier supérieur à 0")
+    return int(value)
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="build.py", description="Chaîne de publication POWAO : vérifie le "
                     "contenu, construit le site des mentors, les fiches de séance, les kits et "
                     "le livre blanc. Sans commande : construit tout.")
     parser.add_argument("--strict", action="store_true",
                         help="les avertissements deviennent des erreurs")
+    parser.add_argument("--jobs", type=_jobs, metavar="N",
+                        help="nombre de processus de rendu PDF (par défaut : nombre de cœurs)")
     sub = parser.add_subparsers(dest="commande", metavar="commande", parser_class=Parser)
     sub.add_parser("check", help="vérifie tout le contenu sans rien écrire",
                    description="Vérifie tout le contenu et affiche chaque problème "
@@ -65,6 +73,12 @@ def build_parser() -> Parser:
                        help="les avertissements deviennent des erreurs")
         if name in ("fiches",):
             p.add_argument("--heure", type=_heure, help="heure de début des séances (HH:MM)")
+        if name == "livre-blanc":
+            p.add_argument("--brouillon", action="store_true",
+                           help="filigrane « BROUILLON » et date de construction sur chaque page")
+        if name != "serve":
+            p.add_argument("--jobs", type=_jobs, metavar="N",
+                           help="nombre de processus de rendu PDF (par défaut : nombre de cœurs)")
     return parser
 
 
@@ -109,15 +123,22 @@ def cmd_new(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
-def cmd_site(args: argparse.Namespace, root: Path) -> int:
-    from .pipeline import build_site
-    print("Construction du site…")
-    report, info = build_site(root, strict=args.strict)
+def cmd_build(args: argparse.Namespace, root: Path) -> int:
+    from .pipeline import ALL, build
+    which = ALL if args.commande in (None, "tout", "site") else (args.commande,)
+    options = {"heure": getattr(args, "heure", None),
+               "brouillon": getattr(args, "brouillon", False)}
+    print("Vérification du contenu…", file=sys.stderr)
+    report, info = build(root, which, strict=args.strict, options=options,
+                         workers=getattr(args, "jobs", None))
     _print_report(report)
     t = info["temps"]
-    print(f"Site construit dans site/ : {info['pages']} pages en {t['total']:.1f} s "
-          f"(vérification {t['verification']:.1f} s, pages {t['pages']:.1f} s, "
-          f"MkDocs {t['mkdocs']:.1f} s).")
+    parts = []
+    if info["pages"]:
+        parts.append(f"site : {info['pages']} pages ({t.get('site', 0):.1f} s)")
+    if info["pdf"]:
+        parts.append(f"{info['pdf']} PDF, {info['pages_pdf']} pages ({t.get('pdf', 0):.1f} s)")
+    print(f"Terminé en {t['total']:.1f} s — " + ", ".join(parts) + ". Résultat dans site/.")
     return EXIT_OK
 
 
@@ -131,7 +152,11 @@ def cmd_not_yet(name: str) -> Callable[[argparse.Namespace, Path], int]:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "check": cmd_check,
     "new": cmd_new,
-    "site": cmd_site,
+    "site": cmd_build,
+    "fiches": cmd_build,
+    "kits": cmd_build,
+    "livre-blanc": cmd_build,
+    "tout": cmd_build,
 }
 
 

@@ -21,34 +21,70 @@ def load_and_check(root: Path, strict: bool = False) -> tuple[Corpus, Report]:
     return corpus, report
 
 
-def build_site(root: Path, strict: bool = False, pdfs: bool = True) -> tuple[Report, dict]:
-    """Steps 1–5 for the website (and, later, the PDFs it links)."""
+
+ALL = ("site", "fiches", "kits", "livre-blanc")
+
+
+def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
+          options: dict | None = None, workers: int | None = None) -> tuple[Report, dict]:
+    """Steps 1–5 for the requested outputs. Nothing published changes unless all succeed."""
+    import shutil
+    import threading
     import time
 
-    from . import linkcheck, publish
+    from . import linkcheck, outputs, publish
     from .site import SiteBuilder, mkdocs_errors, run_mkdocs
     from .templating import Templates
 
+    options = options or {}
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    corpus, report = load_and_check(root, strict)                     # 1–2
+    corpus, report = load_and_check(root, strict)                      # 1–2. load, validate
     timings["verification"] = time.perf_counter() - start
-    templates = Templates(corpus)                                     # 3. resolve
-    builder = SiteBuilder(corpus, templates)
+    pdf_kinds = {"fiches", "kits", "livre-blanc"} & set(which) if "site" not in which \
+        else {"fiches", "kits", "livre-blanc"}
+    jobs = outputs.plan(corpus, pdf_kinds)                              # 3. resolve
+    build_report = Report()
+    info: dict = {"pdf": 0, "pages_pdf": 0, "pages": 0}
     with publish.staging(root) as stage:
-        docs, site_dir = stage / "docs", stage / "site"
-        step = time.perf_counter()
-        pages = builder.write_docs(docs)                               # 4. render
-        timings["pages"] = time.perf_counter() - step
-        step = time.perf_counter()
-        messages = run_mkdocs(builder.config(docs, site_dir), stage / "mkdocs.yml")
-        timings["mkdocs"] = time.perf_counter() - step
-        build_report = Report()
-        mkdocs_errors(messages, pages, build_report)
-        sources = {p.doc[:-3] + ".html": p.source for p in pages if p.source}
-        linkcheck.check_site(site_dir, sources, build_report)
+        pdf_out = stage / "pdf-sortie"
+        pages: dict[str, int] = {}
+
+        def render_pdfs() -> None:                                      # 4a. PDFs (pool)
+            step = time.perf_counter()
+            pages.update(outputs.render_all(root, jobs, pdf_out, options,
+                                            workers or outputs.default_jobs(), build_report))
+            timings["pdf"] = time.perf_counter() - step
+
+        thread = threading.Thread(target=render_pdfs)
+        thread.start()
+        site_pages: list = []
+        if "site" in which:                                             # 4b. site, meanwhile
+            step = time.perf_counter()
+            builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
+            docs, site_dir = stage / "docs", stage / "site"
+            site_pages = builder.write_docs(docs)
+            messages = run_mkdocs(builder.config(docs, site_dir), stage / "mkdocs.yml")
+            mkdocs_errors(messages, site_pages, build_report)
+            timings["site"] = time.perf_counter() - step
+        thread.join()
         if build_report.errors:
             raise ContentError(build_report)
-        publish.swap_in(site_dir, root / "site")                       # 5. write
+        info.update(pdf=len(pages), pages_pdf=sum(pages.values()), pages=len(site_pages))
+        if "site" in which:
+            if pdf_out.exists():
+                shutil.copytree(pdf_out / "pdf", site_dir / "pdf", dirs_exist_ok=True)
+            sources = {p.doc[:-3] + ".html": p.source for p in site_pages if p.source}
+            linkcheck.check_site(site_dir, sources, build_report)      # every link, every anchor
+            if build_report.errors:
+                raise ContentError(build_report)
+            publish.swap_in(site_dir, root / "site")                    # 5. write, atomically
+        else:
+            for folder in sorted({str(Path(j.path).parent) for j in jobs if j.kind != "livre"}):
+                publish.swap_in(pdf_out / folder, root / "site" / folder)
+            for job in jobs:
+                if job.kind == "livre":
+                    publish.swap_in(pdf_out / job.path, root / "site" / job.path)
     timings["total"] = time.perf_counter() - start
-    return report, {"pages": len(pages), "temps": timings}
+    info["temps"] = timings
+    return report, info

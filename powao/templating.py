@@ -64,6 +64,7 @@ class Templates:
         self.env.filters.update({
             "md": self.md, "md_inline": self.md_inline, "duree": views.duree,
             "nombre": format_number, "slug": slugify, "groupe": views.groupe_texte,
+            "date_fr": views.date_fr,
         })
         self.env.globals.update({
             "corpus": corpus, "programme": corpus.programme, "views": views, "m": m,

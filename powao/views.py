@@ -83,3 +83,13 @@ DOMAINES = {"posture": "Posture", "animation": "Animation", "securite": "Sécuri
 TYPES_PARTENAIRE = {"financeur": "Financeurs", "public": "Partenaires publics",
                     "socio-educatif": "Partenaires socio-éducatifs",
                     "economique": "Partenaires économiques"}
+
+
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+        "octobre", "novembre", "décembre"]
+
+
+def date_fr(iso: str) -> str:
+    """2026-09-01 → « 1er septembre 2026 »."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{'1er' if day == 1 else day} {MOIS[month - 1]} {year}"

@@ -1,0 +1,132 @@
+"""Shared PDF machinery: a sandboxed URL fetcher, reproducible metadata, footnotes.
+
+Every PDF (session kits, mentor kits, livre blanc) is rendered by `write_pdf`:
+WeasyPrint reads only files inside the project tree, dates come from
+SOURCE_DATE_EPOCH, and the document is tagged for accessibility.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import html as _html
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import BuildError
+
+FOOTNOTE_DIV = re.compile(r'<div class="footnote">.*?</div>\s*$', re.S)
+FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
+FOOTNOTE_REF = re.compile(
+    r'<sup id="fnref\d*:([^"]+)"><a class="footnote-ref" href="#fn:[^"]+"[^>]*>[^<]*</a></sup>')
+BACKREF = re.compile(r'(&#160;|\u00a0)?<a class="footnote-backref"[^>]*>.*?</a>', re.S)
+
+
+def build_epoch() -> int:
+    """SOURCE_DATE_EPOCH if set (reproducible builds), else a fixed project epoch."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    return 1767225600  # 2026-01-01T00:00:00Z: builds never embed the wall clock
+
+
+def build_date() -> _dt.datetime:
+    return _dt.datetime.fromtimestamp(build_epoch(), tz=_dt.timezone.utc)
+
+
+def inline_footnotes(fragment: str) -> str:
+    """Move python-markdown footnotes to their call site as <span class="note">.
+
+    The print CSS floats them to the bottom of the page where they are called.
+    """
+    found = FOOTNOTE_DIV.search(fragment)
+    if not found:
+        return fragment
+    notes = {}
+    for key, body in FOOTNOTE_ITEM.findall(found.group(0)):
+        body = BACKREF.sub("", body).strip()
+        body = re.sub(r"^<p>(.*)</p>$", r"\1", body, flags=re.S)
+        notes[key] = body.replace("</p>\n<p>", " ")
+    text = fragment[:found.start()]
+    return FOOTNOTE_REF.sub(lambda mt: f'<span class="note">{notes.get(mt.group(1), "")}</span>',
+                            text)
+
+
+@dataclass
+class Sandbox:
+    """What a PDF may read: files inside the project tree, nothing else."""
+
+    root: Path
+    refused: list[str] = field(default_factory=list)
+
+    def fetcher(self):
+        from weasyprint.urls import URLFetcher
+
+        sandbox = self
+
+        class ProjectOnly(URLFetcher):
+            def fetch(self, url, headers=None):  # noqa: D401 - WeasyPrint API
+                if url.startswith("data:"):
+                    return super().fetch(url, headers)
+                parts = urlsplit(url)
+                if parts.scheme != "file":
+                    sandbox.refused.append(url)
+                    raise ValueError(f"ressource refusée hors du projet : {url}")
+                path = Path(unquote(parts.path)).resolve()
+                if not path.is_relative_to(sandbox.root.resolve()):
+                    sandbox.refused.append(url)
+                    raise ValueError(f"fichier refusé hors du projet : {path}")
+                return super().fetch(url, headers)
+
+        return ProjectOnly(allowed_protocols={"file", "data"}, timeout=5)
+
+
+@dataclass
+class Meta:
+    title: str
+    author: str
+    subject: str = ""
+    keywords: list[str] = field(default_factory=list)
+    lang: str = "fr"
+
+
+def head(meta: Meta) -> str:
+    """<meta> elements WeasyPrint turns into PDF metadata (dates from the epoch)."""
+    date = build_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+    esc = _html.escape
+    return "\n".join([
+        f"<title>{esc(meta.title)}</title>",
+        f'<meta name="author" content="{esc(meta.author)}">',
+        f'<meta name="description" content="{esc(meta.subject)}">',
+        f'<meta name="keywords" content="{esc(", ".join(meta.keywords))}">',
+        '<meta name="generator" content="Chaîne de publication POWAO">',
+        f'<meta name="dcterms.created" content="{date}">',
+        f'<meta name="dcterms.modified" content="{date}">',
+    ])
+
+
+def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = None,
+              source: str = "") -> int:
+    """Render HTML to `target`; returns the page count. Raises BuildError in French."""
+    from weasyprint import HTML
+
+    sandbox = Sandbox(root)
+    base_url = (base or root / "templates" / "print").as_uri() + "/"
+    try:
+        document = HTML(string=document_html, base_url=base_url,
+                        url_fetcher=sandbox.fetcher()).render()
+        identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
+                           custom_metadata=True)
+    except BuildError:
+        raise
+    except Exception as exc:  # WeasyPrint failures become an author-facing message
+        raise BuildError(f"{source or target.name} : le rendu PDF a échoué ({exc.__class__.__name__} : "
+                         f"{exc})") from exc
+    if sandbox.refused:
+        raise BuildError(f"{source or target.name} : ressource refusée par le rendu PDF "
+                         f"(hors du projet) : {sandbox.refused[0]}")
+    return len(document.pages)
