@@ -78,7 +78,8 @@ def _run(job: Job, out: str) -> tuple[Job, int, str]:
     except BuildError as exc:
         return job, 0, str(exc)
     except Exception as exc:  # a crash in one PDF must not stop the others
-        return job, 0, f"{job.source} : erreur inattendue pendant le rendu ({exc.__class__.__name__} : {exc})"
+        return job, 0, (f"erreur inattendue pendant le rendu de {job.label} "
+                        f"({exc.__class__.__name__} : {exc})")
 
 
 def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: int,

@@ -124,9 +124,9 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
     except BuildError:
         raise
     except Exception as exc:  # WeasyPrint failures become an author-facing message
-        raise BuildError(f"{source or target.name} : le rendu PDF a échoué ({exc.__class__.__name__} : "
+        raise BuildError(f"le rendu PDF de {target.name} a échoué ({exc.__class__.__name__} : "
                          f"{exc})") from exc
     if sandbox.refused:
-        raise BuildError(f"{source or target.name} : ressource refusée par le rendu PDF "
-                         f"(hors du projet) : {sandbox.refused[0]}")
+        raise BuildError(f"ressource refusée par le rendu PDF de {target.name} (hors du "
+                         f"projet) : {sandbox.refused[0]}")
     return len(document.pages)

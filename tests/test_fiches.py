@@ -1,0 +1,138 @@
+"""Session kits and mentor kits: what a facilitator checks on paper."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import make_project
+
+FICHE = "site/pdf/fiches/construire-son-reseau.pdf"
+
+
+def pages_text(path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One fixture project, fiches and kits built once with --heure 14:00."""
+    projet = make_project(tmp_path_factory.mktemp("fiches") / "projet")
+    code = projet.run("fiches", "--heure", "14:00", "--jobs", "1")[0]
+    assert code == 0
+    code = projet.run("kits", "--jobs", "1")[0]
+    assert code == 0
+    return projet
+
+
+def test_run_sheet_clock_times_and_total(built):
+    text = flat(" ".join(pages_text(built.root / FICHE)))
+    for clock in ("14:00", "14:10", "14:35", "14:50", "15:30", "16:00"):
+        assert clock in text
+    assert "total 120 min (2 h)" in text
+    positions = [text.index(c) for c in ("14:00", "14:10", "14:35", "14:50", "15:30")]
+    assert positions == sorted(positions)
+
+
+def test_material_quantities_for_the_group(built):
+    text = flat(" ".join(pages_text(built.root / FICHE)))
+    assert re.search(r"Post-it 40 10 par jeune × 4", text)
+    assert "Quantités calculées pour 4 jeunes et 2 mentors" in text
+
+
+def test_start_time_override(tmp_path, capsys):
+    projet = make_project(tmp_path / "p")
+    assert projet.run("fiches", "--heure", "09:30", "--jobs", "1")[0] == 0
+    text = flat(" ".join(pages_text(projet.root / FICHE)))
+    for clock in ("09:30", "09:40", "10:05", "10:20", "11:00"):
+        assert clock in text
+
+
+def test_handouts_start_a_page_without_facilitator_notes(built):
+    pages = pages_text(built.root / FICHE)
+    handout = [i for i, t in enumerate(pages)
+               if "document participant" in t.lower() and "Ma carte réseau" in t]
+    assert handout, "the handout page is missing"
+    page = flat(pages[handout[0]])
+    # The band printed in capitals by the stylesheet
+    assert page.lstrip().lower().startswith("construire son réseau · document participant")
+    for facilitator in ("Déroulé", "Matériel", "Objectifs", "Conseils d'animation",
+                        "Cadre de sécurité", "Ce que fait l'animateur"):
+        assert facilitator not in page
+    # the page before the handout belongs to the facilitator part
+    assert "document participant" not in flat(pages[handout[0] - 1]).lower()
+
+
+def test_feedback_sheet_and_safety_box(built):
+    pages = [flat(t) for t in pages_text(built.root / FICHE)]
+    assert any("Ton avis sur la séance" in p and "Ne mets pas ton nom" in p for p in pages)
+    joined = " ".join(pages)
+    assert "Cadre de sécurité" in joined
+    assert "Personne n'est obligé de parler de sa famille" in joined or \
+        "Personne n’est obligé de parler de sa famille" in joined
+    assert "Le binôme de mentors" in joined  # who to alert, from programme data
+    assert "17 (Police secours)" in joined
+
+
+def test_qr_code_points_at_the_workshop_page(built):
+    text = flat(pages_text(built.root / FICHE)[0])
+    url = "https://mentorat.powao.fr/ateliers/insertion-professionnelle/construire-son-reseau.html"
+    assert url.replace("/", "") in text.replace("/", "").replace(" ", "")
+
+
+def test_metadata_fonts_and_tags(built):
+    reader = PdfReader(str(built.root / FICHE))
+    assert reader.metadata.title == "Fiche de séance — Construire son réseau"
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    info = subprocess.run(["pdfinfo", str(built.root / FICHE)], capture_output=True, text=True)
+    assert "Tagged:          yes" in info.stdout
+    fonts = subprocess.run(["pdffonts", str(built.root / FICHE)], capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line.split("CID")[-1] or "yes yes" in line for line in fonts)
+    assert all(re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)", l).group(1) == "yes" for l in fonts)
+    assert footer_ok(pages_text(built.root / FICHE))
+
+
+def footer_ok(pages: list[str]) -> bool:
+    total = len(pages)
+    return all(f"page {n} / {total}" in flat(text) for n, text in enumerate(pages, start=1))
+
+
+def _toc(pages: list[str]) -> list[tuple[str, int]]:
+    page = next(p for p in pages if "Sommaire" in p)
+    entries = []
+    for line in page.splitlines():
+        found = re.match(r"^(.*?)[ .]*\.{3,}\s*(\d+)$", line.strip())
+        if found:
+            entries.append((found.group(1).strip(" ."), int(found.group(2))))
+    return entries
+
+
+@pytest.mark.parametrize("kit", ["cycle-test", "formation-initiale"])
+def test_kit_toc_page_numbers_bookmarks_and_right_hand_starts(built, kit):
+    path = built.root / f"site/pdf/kits/{kit}.pdf"
+    reader = PdfReader(str(path))
+    pages = [flat(p.extract_text() or "") for p in reader.pages]
+    toc = _toc([p.extract_text() or "" for p in reader.pages])
+    assert len(toc) >= 4, toc
+    outline = {item.title: reader.get_destination_page_number(item) + 1
+               for item in reader.outline if not isinstance(item, list)}
+    for title, number in toc:
+        heading = re.sub(r"^(Séance \d+ \(mois \d+\) : |Module \d+ : )", "", flat(title))
+        assert flat(heading)[:40] in pages[number - 1], (title, number)
+        assert any(flat(heading)[:30] in flat(t) and p == number for t, p in outline.items()), \
+            (title, number, outline)
+        if title.startswith(("Séance", "Module")):
+            assert number % 2 == 1, f"{title} starts on page {number}, a left-hand page"
+
+
+def test_build_without_libharfbuzz_or_with_it_gives_same_text(built):
+    # The kit's text is independent of the machine: the safety page is in every kit.
+    text = " ".join(pages_text(built.root / "site/pdf/kits/cycle-test.pdf"))
+    assert "Le cadre de sécurité" in text
