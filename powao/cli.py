@@ -76,6 +76,8 @@ def build_parser() -> Parser:
         if name == "livre-blanc":
             p.add_argument("--brouillon", action="store_true",
                            help="filigrane « BROUILLON » et date de construction sur chaque page")
+        if name == "serve":
+            p.add_argument("--port", type=_jobs, default=8000, help="port local (8000 par défaut)")
         if name != "serve":
             p.add_argument("--jobs", type=_jobs, metavar="N",
                            help="nombre de processus de rendu PDF (par défaut : nombre de cœurs)")
@@ -142,11 +144,10 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
-def cmd_not_yet(name: str) -> Callable[[argparse.Namespace, Path], int]:
-    def run(args: argparse.Namespace, root: Path) -> int:
-        raise UsageError(f"la commande « {name} » n'est pas encore disponible dans cette "
-                         "version de la chaîne de publication")
-    return run
+def cmd_serve(args: argparse.Namespace, root: Path) -> int:
+    from .serve import serve
+    serve(root, port=args.port)
+    return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
@@ -157,6 +158,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "kits": cmd_build,
     "livre-blanc": cmd_build,
     "tout": cmd_build,
+    "serve": cmd_serve,
 }
 
 
@@ -164,7 +166,7 @@ def main(argv: list[str], root: Path) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.commande or "tout"
-    run = COMMANDS.get(command) or cmd_not_yet(command)
+    run = COMMANDS[command]
     try:
         return run(args, root)
     except ContentError as exc:
