@@ -110,6 +110,10 @@ def cmd_check(args: argparse.Namespace, root: Path) -> int:
               f"{len(corpus.chapitres)} chapitres, {len(corpus.pages)} pages")
     extra = f" ({_summary(report, args.strict)})" if report.problems else ""
     print(f"Contenu valide : {counts}{extra} — {time.perf_counter() - start:.2f} s")
+    if corpus.exclus:
+        n = len(corpus.exclus)
+        print(f"Non publiés sur le site public (brouillon, relu ou interne) : {n} fichier"
+              f"{'s' if n > 1 else ''} — {', '.join(corpus.exclus)}")
     return EXIT_OK
 
 

@@ -69,6 +69,8 @@ class Corpus:
     # Ids of files that failed to load: references to them are not reported
     # again (the author already sees the file's own error).
     broken: set[str] = field(default_factory=set)
+    # Content left out of the edition being built (drafts, internal pages).
+    exclus: list[str] = field(default_factory=list)
 
     def kind(self, name: str) -> dict[str, Any]:
         return {"atelier": self.ateliers, "cycle": self.cycles, "module": self.modules,

@@ -11,11 +11,18 @@ from .errors import ContentError, Report
 from .loader import Corpus
 
 
-def load_and_check(root: Path, strict: bool = False) -> tuple[Corpus, Report]:
-    """Steps 1–2: gather every file and cross-check it; raise if anything is wrong."""
+def load_and_check(root: Path, strict: bool = False,
+                   edition: str = "public") -> tuple[Corpus, Report]:
+    """Steps 1–2: gather every file and cross-check it; raise if anything is wrong.
+
+    Returns the corpus of the edition: only what it may publish."""
+    from .audience import filter_corpus
     report = Report()
-    corpus = loader.load(root, report)   # 1. read, parse, validate each file
-    checks.check(corpus, report)          # 2. cross-file references, sums, bodies
+    corpus = loader.load(root, report)               # 1. read, parse, validate each file
+    checks.check(corpus, report)                      # 2. cross-file references, sums, bodies
+    if report.failed(strict):
+        raise ContentError(report)
+    corpus = filter_corpus(corpus, edition, report)   # what this edition publishes
     if report.failed(strict):
         raise ContentError(report)
     return corpus, report

@@ -256,7 +256,9 @@ def test_new_atelier_then_check_passes(projet, capsys):
     assert "# heure_debut:" in text            # optional fields shown commented out
     code, out, err = projet.run("check", "--strict", capsys=capsys)
     assert code == 0, err
-    assert "3 ateliers" in out
+    # A new file is a draft: valid, but never on the public site.
+    assert "Non publiés sur le site public (brouillon, relu ou interne) : 1 fichier — " \
+        "workshops/mon-atelier.md" in out
 
 
 @pytest.mark.parametrize("kind, folder", [("module", "trainings/modules"),

@@ -1,0 +1,114 @@
+"""Safe publishing: drafts and internal pages never reach the public edition."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import make_project
+
+CANARY_DRAFT = "CANARI-BROUILLON-7f3a"
+CANARY_INTERNAL = "CANARI-INTERNE-91bc"
+
+DRAFT = f"""\
+---
+titre: Atelier en chantier {CANARY_DRAFT}
+axe: orientation
+statut: brouillon
+resume: {CANARY_DRAFT} pas encore relu.
+duree: 30
+objectifs:
+  - Tester la publication
+  - Vérifier les brouillons
+deroule:
+  - {{titre: Étape, duree: 30}}
+mots_cles: [{CANARY_DRAFT.lower()}]
+---
+
+## Pourquoi cet atelier
+
+{CANARY_DRAFT}
+"""
+
+INTERNAL = f"""\
+---
+titre: Procédure interne
+statut: publie
+diffusion: interne
+resume: {CANARY_INTERNAL}
+---
+
+Procédure réservée à l'équipe : {CANARY_INTERNAL}.
+"""
+
+
+def all_output_text(site) -> str:
+    chunks = []
+    for path in sorted(site.rglob("*")):
+        if path.is_dir():
+            continue
+        if path.suffix == ".pdf":
+            chunks += [p.extract_text() or "" for p in PdfReader(str(path)).pages]
+        else:
+            chunks.append(path.read_bytes().decode("utf-8", errors="replace"))
+        chunks.append(path.name)
+    return "\n".join(chunks)
+
+
+@pytest.fixture(scope="module")
+def public_build(tmp_path_factory):
+    projet = make_project(tmp_path_factory.mktemp("pub") / "projet")
+    projet.write("workshops/en-chantier.md", DRAFT)
+    projet.write("content/procedure-interne.md", INTERNAL)
+    code = projet.run("--jobs", "1")[0]
+    assert code == 0
+    return projet
+
+
+def test_canaries_appear_nowhere_in_the_public_build(public_build):
+    site = public_build.root / "site"
+    assert (site / "search" / "search_index.json").exists()
+    text = all_output_text(site)
+    assert "Construire son réseau" in text  # the published content is there
+    assert CANARY_DRAFT not in text and CANARY_DRAFT.lower() not in text
+    assert CANARY_INTERNAL not in text
+    assert "en-chantier" not in text and "procedure-interne" not in text
+
+
+def test_public_page_linking_a_draft_is_an_error_naming_both(tmp_path, capsys):
+    projet = make_project(tmp_path / "p")
+    projet.write("workshops/en-chantier.md", DRAFT)
+    projet.replace("workshops/construire-son-reseau.md", "Voir [l'autre atelier]",
+                   "Voir [le chantier](atelier:en-chantier) et [l'autre atelier]")
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    assert ("workshops/construire-son-reseau.md:30: renvoi vers l'atelier « en-chantier » "
+            "(workshops/en-chantier.md), qui n'est pas publié dans cette édition (statut "
+            "« brouillon ») : retirez le lien ou publiez la cible") in err
+
+
+def test_public_page_linking_an_internal_page_is_an_error(tmp_path, capsys):
+    projet = make_project(tmp_path / "p")
+    projet.write("content/procedure-interne.md", INTERNAL)
+    projet.replace("content/index.md", "Bienvenue.", "Bienvenue. [](page:procedure-interne)")
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    assert ("content/index.md:8: renvoi vers la page « procedure-interne » "
+            "(content/procedure-interne.md), qui n'est pas publié dans cette édition "
+            "(diffusion « interne »)") in err
+
+
+def test_failed_build_leaves_previous_site_untouched(public_build, capsys):
+    site = public_build.root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    public_build.replace("workshops/organiser-sa-semaine.md", "duree: 60", "duree: 61")
+    try:
+        code, _out, err = public_build.run("--jobs", "1", capsys=capsys)
+    finally:
+        public_build.replace("workshops/organiser-sa-semaine.md", "duree: 61", "duree: 60")
+    assert code == 1
+    assert "Rien n'a été écrit ni modifié." in err
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list((public_build.root / ".build").glob("construction-*"))
