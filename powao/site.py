@@ -218,6 +218,9 @@ class SiteBuilder:
         root = self.corpus.root
         theme = root / "templates" / "site" / "assets"
         shutil.copytree(theme, docs / "assets", dirs_exist_ok=True)
+        # One identity for site and print: the same brand.css (fonts, colours).
+        shutil.copyfile(root / "templates" / "stylesheets" / "brand.css",
+                        docs / "assets" / "stylesheets" / "brand.css")
         fonts = docs / "assets" / "fonts"
         shutil.copytree(root / "templates" / "fonts", fonts, dirs_exist_ok=True)
         for rel in sorted(self.assets):
