@@ -1,0 +1,260 @@
+"""The livre blanc as one book-grade PDF.
+
+One HTML document is assembled — cover, colophon, table of contents, list of
+figures, the chapters in book order, the references — from the same rendered
+Markdown as the site, then laid out by templates/print/livre.css (running heads,
+footnotes at the bottom of their page, chapters opening on a right-hand page,
+bookmarks, tagged PDF) and written by `pdf.write_pdf`.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+from markupsafe import Markup
+
+from . import model as m
+from .errors import BuildError
+from .loader import Corpus
+from .pdf import Meta, build_date, head, inline_footnotes, write_pdf
+from .templating import Templates
+from .urls import Urls
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+        "septembre", "octobre", "novembre", "décembre")
+
+# Chapter types printed without a number (a book numbers its body, not its front
+# and back matter); their opening page shows this label instead.
+SANS_NUMERO = {"avant-propos": "Avant-propos", "annexe": "Annexes"}
+
+HEADING = re.compile(r'<(h[2-6])((?:\s[^>]*?)?)\sid="([^"]*)"([^>]*)>(.*?)</\1>', re.S)
+H2 = re.compile(r'<h2[^>]*\sid="([^"]*)"[^>]*>(.*?)</h2>', re.S)
+ID_ATTR = re.compile(r'(<[a-zA-Z][^>]*?\s)id="([^"]*)"')
+LOCAL_HREF = re.compile(r'href="#([^"]*)"')
+NOTE_SPAN = re.compile(r'<span class="note">.*?</span>|<a class="citation"[^>]*>.*?</a>', re.S)
+TAG = re.compile(r"<[^>]+>")
+CITATION_GLUED = re.compile(r'(?<=[^\s\u00a0(\[«\u202f])(<a class="citation")')
+# A space (breakable or not) just before an inline element: moved inside the element
+# (see `inline_spaces`). Footnotes are left alone.
+SPACE_BEFORE_INLINE = re.compile(
+    r'(?<=[^\s\u00a0\u202f])([ \u00a0\u202f])(<(?:a|abbr|b|cite|code|dfn|em|i|kbd|mark|q|small|span|strong|sub|sup)\b'
+    r'(?![^>]*class="note")[^>]*>)')
+FIGURE_ID = re.compile(r'<figure class="powao-figure" id="figure-([^"]+)"')
+
+
+def date_fr(value: str) -> str:
+    """« 2026-01-15 » → « 15 janvier 2026 » (« 1er » for the first day)."""
+    year, month, day = (int(x) for x in value.split("-"))
+    jour = "1er" if day == 1 else str(day)
+    return f"{jour} {MOIS[month - 1]} {year}"
+
+
+def plain(fragment: str) -> str:
+    """Heading HTML → escaped plain text for the TOC (notes, citations, tags removed)."""
+    text = TAG.sub("", NOTE_SPAN.sub("", fragment))
+    return html.escape(html.unescape(text).strip(), quote=False)
+
+
+@dataclass
+class Entree:
+    """One line of the table of contents."""
+
+    id: str
+    titre: str  # plain text, escaped
+
+
+@dataclass
+class ChapitreLivre:
+    chapitre: m.Chapitre
+    numero: int | None  # None: front/back matter printed without a number
+    libelle: str  # « Chapitre 3 » or « Avant-propos »
+    html: Markup
+    sections: list[Entree] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"chapitre-{self.chapitre.id}"
+
+
+@dataclass
+class FigureLivre:
+    id: str
+    numero: int
+    titre: str
+
+
+class IdRegistry:
+    """Keeps every id of the assembled document unique (a figure may be shown twice)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def claim(self, ident: str) -> str:
+        candidate, n = ident, 2
+        while candidate in self.seen:
+            candidate = f"{ident}-{n}"
+            n += 1
+        self.seen.add(candidate)
+        return candidate
+
+
+def chapter_html(chap: m.Chapitre, templates: Templates,
+                 ids: IdRegistry) -> tuple[str, list[Entree], dict[str, str]]:
+    """Render one chapter body for print.
+
+    Returns the HTML, its h2 entries for the TOC and the map of the chapter's own
+    heading ids to their prefixed, book-unique ids (for `chapitre/<id>#anchor`).
+    """
+    fragment = templates.renderer.fragment(chap.src.body, chap.src)
+    fragment = inline_footnotes(fragment)
+    anchors: dict[str, str] = {}
+
+    def heading(mt: re.Match[str]) -> str:
+        tag, before, ident, after, inner = mt.groups()
+        new = ids.claim(f"{chap.id}--{ident}")
+        anchors.setdefault(ident, new)
+        return f'<{tag}{before} id="{new}"{after}>{inner}</{tag}>'
+
+    fragment = HEADING.sub(heading, fragment)
+    # « mentors[@wao] » renders as « mentors(WAO, 2025) »: keep a non-breaking space
+    # before every citation so that it never sticks to the word (or citation) before.
+    fragment = CITATION_GLUED.sub("\u00a0" + r"\1", fragment)
+
+    def other_id(mt: re.Match[str]) -> str:
+        ident = mt.group(2)
+        if ident in ids.seen and any(ident == v for v in anchors.values()):
+            return mt.group(0)  # a heading id claimed above
+        return f'{mt.group(1)}id="{ids.claim(ident)}"'
+
+    fragment = ID_ATTR.sub(other_id, fragment)
+    # In-chapter anchors (« [voir](#une-section) ») follow their heading.
+    fragment = LOCAL_HREF.sub(
+        lambda mt: f'href="#{anchors.get(mt.group(1), mt.group(1))}"', fragment)
+    sections = [Entree(ident, plain(inner)) for ident, inner in H2.findall(fragment)]
+    return fragment, sections, anchors
+
+
+def inline_spaces(fragment: str) -> str:
+    """« mot <strong>gras</strong> » → « mot<strong> gras</strong> » (same for U+00A0).
+
+    Works around a line-breaking bug of WeasyPrint 70 (text/line_break.py,
+    `split_first_line`): when the text before an inline element fits its line only
+    without its trailing space, Pango keeps it on one line but WeasyPrint measures the
+    space, decides the text cannot be split and breaks after the first word — leaving
+    « Six » alone on a justified line. Without a trailing space the text fits, and the
+    line still breaks at the same space, now at the start of the inline element.
+    """
+    return SPACE_BEFORE_INLINE.sub(r"\2\1", fragment)
+
+
+def site_url(root: Path) -> str:
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    return str(config.get("site_url") or "").rstrip("/") + "/"
+
+
+def make_linker(corpus: Corpus, anchors: dict[str, dict[str, str]], document: str,
+                base_url: str) -> Callable[[str], str]:
+    """Resolver for `powao:` URLs inside the book.
+
+    Chapters, references and (when the book prints the glossary) glossary terms
+    are internal anchors; every other page of the programme is its public URL.
+    """
+    urls = Urls(corpus)
+    site = base_url.rstrip("/") + "/"
+
+    def link(url: str) -> str:
+        kind, _, rest = url.partition("/")
+        ident, _, anchor = rest.partition("#")
+        if kind == "chapitre" and ident in anchors:
+            if anchor:
+                return "#" + anchors[ident].get(anchor, f"chapitre-{ident}")
+            return f"#chapitre-{ident}"
+        if kind == "ref":
+            return f"#ref-{ident}"
+        if kind == "glossaire" and f'id="terme-{ident}"' in document:
+            return f"#terme-{ident}"
+        if kind == "asset":
+            return (corpus.root / ident).as_uri() + (f"#{anchor}" if anchor else "")
+        if kind == "fichier" and ident not in urls.by_source:
+            return (corpus.root / ident).as_uri() + (f"#{anchor}" if anchor else "")
+        path, anchor = urls.target(url)
+        return site + path + (f"#{anchor}" if anchor else "")
+
+    return link
+
+
+def figures_in(document: str, corpus: Corpus, numbers: dict[str, int]) -> list[FigureLivre]:
+    """The figures printed in the book, in reading order, once each."""
+    out: list[FigureLivre] = []
+    for ident in FIGURE_ID.findall(document):
+        if ident in corpus.figures and all(f.id != ident for f in out):
+            out.append(FigureLivre(ident, numbers.get(ident, 0),
+                                   html.escape(corpus.figures[ident].titre, quote=False)))
+    return out
+
+
+def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False) -> str:
+    """The whole book as one HTML document (links resolved, typography applied)."""
+    livre = corpus.livre
+    if livre is None:
+        raise BuildError("whitepaper/livre-blanc.yml : fichier du livre blanc manquant ou "
+                         "invalide, le PDF ne peut pas être produit")
+    ids = IdRegistry()
+    for fixed in ("couverture", "colophon", "sommaire", "table-des-figures", "references"):
+        ids.claim(fixed)
+    chapitres: list[ChapitreLivre] = []
+    anchors: dict[str, dict[str, str]] = {}
+    numero = 0
+    for chap_id in livre.chapitres:
+        chap = corpus.chapitres.get(chap_id)
+        if chap is None:  # left out of this edition (see audience.py)
+            continue
+        ids.claim(f"chapitre-{chap.id}")
+        body, sections, chap_anchors = chapter_html(chap, templates, ids)
+        anchors[chap.id] = chap_anchors
+        if chap.type in SANS_NUMERO:
+            num, libelle = None, SANS_NUMERO[chap.type]
+            if chap.type == "avant-propos" and chap.titre.strip().lower() == "avant-propos":
+                libelle = ""
+        else:
+            numero += 1
+            num, libelle = numero, f"Chapitre {numero}"
+        chapitres.append(ChapitreLivre(chap, num, libelle, Markup(body), sections))
+
+    joined = "".join(str(c.html) for c in chapitres)
+    figures = figures_in(joined, corpus, templates.figure_numbers)
+    # The reference list closes the book, unless a chapter already prints it.
+    references = Markup("")
+    if corpus.references and 'id="ref-' not in joined:
+        references = Markup(templates.block("references", ""))
+    url_site = site_url(corpus.root)
+    url_livre = url_site + Urls.LIVRE
+    built = build_date()
+    meta = Meta(title=f"{livre.titre} — {livre.sous_titre}", author=", ".join(livre.auteurs),
+                subject=livre.resume, keywords=list(livre.mots_cles))
+    page = templates.render(
+        "print/livre.html", livre=livre, chapitres=chapitres, figures=figures,
+        references=references, head=Markup(head(meta)), brouillon=brouillon,
+        date_publication=date_fr(livre.date), annee=livre.date[:4],
+        date_brouillon=date_fr(built.strftime("%Y-%m-%d")),
+        url_livre=url_livre, url_site=url_site,
+        format=livre.format)
+    linker = make_linker(corpus, anchors, page, url_site)
+    return inline_spaces(templates.renderer.finish(page, linker))
+
+
+def build_livre(corpus: Corpus, templates: Templates, target: Path,
+                brouillon: bool = False) -> int:
+    """Write the livre blanc PDF to `target`; returns its page count.
+
+    The corpus is the edition's (pipeline.load_and_check): it holds the chapters this
+    edition may publish. `brouillon=True` adds a « BROUILLON » watermark and the build
+    date on every page.
+    """
+    document = document_html(corpus, templates, brouillon)
+    return write_pdf(document, target, corpus.root, corpus.root / "templates" / "print",
+                     source="whitepaper/livre-blanc.yml")
