@@ -32,6 +32,7 @@ FORBIDDEN_HTML = [
 
 
 def check(corpus: Corpus, report: Report) -> None:
+    _check_privacy_data(corpus, report)
     _check_ateliers(corpus, report)
     _check_cycles(corpus, report)
     _check_trainings(corpus, report)
@@ -51,8 +52,11 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 walk(item, loc + (index,))
-        elif isinstance(value, str) and any(c in value for c in "[{<!"):
+        elif isinstance(value, str) and not _is_public_contact_field(source, loc):
             line = source.line(loc)
+            check_privacy(corpus, source, value, line, report, _field(loc))
+            if not any(c in value for c in "[{<!"):
+                return
             for pattern, label in FORBIDDEN_HTML:
                 if pattern.search(value):
                     report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
@@ -61,6 +65,10 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
                 _check_token(corpus, source, Token(token.kind, token.value, line, token.arg,
                                                    token.text), report)
     walk(source.meta, ())
+
+
+def _is_public_contact_field(source: Source, loc: tuple[Any, ...]) -> bool:
+    return source.rel.endswith("content/data/programme.yml") and loc[:1] == ("contacts_publics",)
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -184,7 +192,70 @@ def _data_keys(corpus: Corpus) -> list[str]:
     return keys
 
 
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?<![\d/])(?:\+33[\s.]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text.replace("+33", "0"))
+
+
+def public_contacts(corpus: Corpus) -> tuple[set[str], set[str]]:
+    prog = corpus.programme
+    contacts = prog.contacts_publics if prog else []
+    emails = {c.email.lower() for c in contacts if c.email}
+    phones = {_digits(c.numero) for c in contacts if c.numero}
+    return emails, phones
+
+
+def check_privacy(corpus: Corpus, source: Source, text: str, line: int, report: Report,
+                  field: str = "") -> None:
+    """No personal contact data: only the programme's public contacts may appear."""
+    emails, phones = public_contacts(corpus)
+    for found in EMAIL.findall(text):
+        if found.lower() not in emails:
+            report.error(source.rel, line, f"adresse e-mail « {found} » : aucune coordonnée "
+                         "personnelle dans les contenus. Citez un rôle (« le ou la référent·e du "
+                         "programme ») ou ajoutez l'adresse aux contacts_publics de "
+                         "content/data/programme.yml si elle est publique", field)
+    for found in PHONE.findall(text):
+        if _digits(found) not in phones:
+            report.error(source.rel, line, f"numéro de téléphone « {found.strip()} » : aucune "
+                         "coordonnée personnelle dans les contenus. Citez un rôle ou ajoutez le "
+                         "numéro aux contacts_publics de content/data/programme.yml s'il est "
+                         "public", field)
+
+
+def _check_privacy_data(corpus: Corpus, report: Report) -> None:
+    for t in corpus.temoignages.values():
+        src = t.src
+        index = list(corpus.temoignages).index(t.id)
+        if not t.consentement:
+            report.error(src.rel, src.line(("temoignages", index, "consentement")),
+                         f"témoignage « {t.id} » publié sans consentement : obtenez l'accord "
+                         "écrit de la personne puis écrivez « consentement: true », ou retirez "
+                         "le témoignage", f"temoignages[{index + 1}].consentement")
+        if not t.prenom_modifie:
+            report.error(src.rel, src.line(("temoignages", index, "prenom_modifie")),
+                         f"témoignage « {t.id} » : le prénom doit être changé avant publication "
+                         "(écrivez un autre prénom et « prenom_modifie: true »)",
+                         f"temoignages[{index + 1}].prenom_modifie")
+    seuil = corpus.programme.seuil_petits_effectifs if corpus.programme else 10
+    for fig_id, fig in corpus.figures.items():
+        if not fig.effectifs:
+            continue
+        for index, v in enumerate(fig.valeurs):
+            if not v.masque and v.valeur < seuil:
+                report.error(fig.src.rel, fig.src.line(("valeurs", index, "valeur")),
+                             f"petit effectif ({v.valeur}) pour « {v.libelle} » : en dessous de "
+                             f"{seuil}, une personne pourrait être reconnue. Regroupez des "
+                             "catégories ou écrivez « masque: true » pour publier "
+                             f"« < {seuil} »", f"valeurs[{index + 1}].valeur")
+
+
 def check_body(corpus: Corpus, source: Source, report: Report) -> None:
+    for index, line in enumerate(source.body.split("\n")):
+        check_privacy(corpus, source, line, source.body_line + index, report)
     for index, line in enumerate(masked_lines(source.body)):
         for pattern, label in FORBIDDEN_HTML:
             if pattern.search(line):

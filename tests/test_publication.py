@@ -112,3 +112,68 @@ def test_failed_build_leaves_previous_site_untouched(public_build, capsys):
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert not list((public_build.root / ".build").glob("construction-*"))
+
+
+def test_email_address_in_a_workshop_is_an_error(projet, capsys):
+    projet.replace("workshops/construire-son-reseau.md", "Parce que",
+                   "Écrivez à camille.martin@example.org. Parce que")
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    assert ("workshops/construire-son-reseau.md:26: adresse e-mail « camille.martin@example.org » "
+            ": aucune coordonnée personnelle dans les contenus.") in err
+
+
+def test_phone_number_in_a_step_is_an_error_but_public_numbers_pass(projet, capsys):
+    projet.replace("workshops/construire-son-reseau.md", 'consignes: "On s\'entraîne."',
+                   'consignes: "Appelez le 06 12 34 56 78 ou le 17."')
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    assert ("workshops/construire-son-reseau.md:17: champ « deroule[4].consignes » : numéro de "
+            "téléphone « 06 12 34 56 78 »") in err
+    assert "« 17 »" not in err
+
+
+TEMOIGNAGES = """\
+temoignages:
+  - id: samia
+    citation: Je ne savais pas que j'avais un réseau.
+    prenom: Samia
+    role: jeune mentorée
+    prenom_modifie: true
+    consentement: false
+    illustratif: true
+"""
+
+
+def test_testimonial_without_consent_is_an_error(projet, capsys):
+    projet.write("whitepaper/temoignages.yml", TEMOIGNAGES)
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    assert ("whitepaper/temoignages.yml:7: champ « temoignages[1].consentement » : témoignage "
+            "« samia » publié sans consentement") in err
+
+
+FIGURE = """\
+titre: Jeunes par axe
+type: barres
+unite: jeunes
+effectifs: true
+illustratif: true
+source: Suivi du programme
+alt: Barres des jeunes par axe.
+valeurs:
+  - {libelle: Méthodologie, valeur: 120}
+  - {libelle: Orientation, valeur: 4}
+  - {libelle: Réseau, valeur: 3, masque: true}
+"""
+
+
+def test_small_count_in_a_chart_is_an_error_unless_masked(projet, capsys):
+    projet.write("whitepaper/donnees/jeunes-par-axe.yml", FIGURE)
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    lines = [line for line in err.splitlines() if "petit effectif" in line]
+    assert lines == ["whitepaper/donnees/jeunes-par-axe.yml:10: champ « valeurs[2].valeur » : "
+                     "petit effectif (4) pour « Orientation » : en dessous de 10, une personne "
+                     "pourrait être reconnue. Regroupez des catégories ou écrivez « masque: true » "
+                     "pour publier « < 10 »"]
