@@ -11,7 +11,7 @@ from html import escape
 from . import model as m
 
 WIDTH, HEIGHT = 640, 330
-FONT = "'Atkinson Hyperlegible Next', 'DejaVu Sans', sans-serif"
+FONT = "'Atkinson Hyperlegible Next', 'Powao Espaces', 'DejaVu Sans', sans-serif"
 INK = "#1f2937"
 GRID = "#d6d3cd"
 PALETTE = ["#0e4d64", "#1d4ed8", "#047857", "#b45309", "#6d28d9", "#be185d", "#4b5563"]
@@ -21,7 +21,7 @@ NNBSP = "\u202f"
 def _num(value: float) -> str:
     if float(value).is_integer():
         number = int(value)
-        return f"{number:,}".replace(",", NNBSP) if number >= 10000 or number >= 1000 else str(number)
+        return f"{number:,}".replace(",", NNBSP) if number >= 1000 else str(number)
     return f"{value:.1f}".replace(".", ",")
 
 

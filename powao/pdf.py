@@ -107,13 +107,69 @@ def head(meta: Meta) -> str:
     ])
 
 
+# -- content-addressed cache ----------------------------------------------------------------
+FILE_URI = re.compile(r'file://[^"\')\s<>]+')
+_fingerprints: dict[Path, str] = {}
+
+
+def _hash_file(path: Path, digest) -> None:
+    digest.update(path.as_posix().encode())
+    digest.update(path.read_bytes() if path.is_file() else b"<absent>")
+
+
+def toolchain_fingerprint(root: Path) -> str:
+    """Everything besides the HTML that shapes a PDF: print CSS, fonts, the renderer."""
+    if root not in _fingerprints:
+        import pydyf
+        import weasyprint
+        digest = hashlib.sha256(f"{weasyprint.__version__}|{pydyf.__version__}".encode())
+        for folder in ("templates/print", "templates/stylesheets", "templates/fonts"):
+            for path in sorted((root / folder).rglob("*")):
+                if path.is_file():
+                    _hash_file(path, digest)
+        _hash_file(Path(__file__), digest)
+        _fingerprints[root] = digest.hexdigest()
+    return _fingerprints[root]
+
+
+def cache_key(document_html: str, root: Path, base_url: str) -> str:
+    """A PDF depends on its HTML, on the files the HTML loads, and on the toolchain."""
+    from urllib.parse import unquote
+    digest = hashlib.sha256(document_html.encode("utf-8"))
+    digest.update(toolchain_fingerprint(root).encode())
+    digest.update(base_url.encode())
+    for uri in sorted(set(FILE_URI.findall(document_html))):
+        _hash_file(Path(unquote(urlsplit(uri).path)), digest)
+    digest.update(str(build_epoch()).encode())
+    return digest.hexdigest()
+
+
 def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = None,
               source: str = "") -> int:
-    """Render HTML to `target`; returns the page count. Raises BuildError in French."""
+    """Render HTML to `target` (or reuse an identical earlier render); returns the page
+    count. Raises BuildError in French."""
+    import shutil
+    base_url = (base or root / "templates" / "print").as_uri() + "/"
+    cache = root / ".cache" / "pdf"
+    key = cache_key(document_html, root, base_url)
+    cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"
+    if cached.exists() and pages_file.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        return int(pages_file.read_text())
+    pages = _render(document_html, target, root, base_url, source)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{key}.{os.getpid()}.tmp"
+    shutil.copyfile(target, tmp)
+    os.replace(tmp, cached)
+    pages_file.write_text(str(pages))
+    return pages
+
+
+def _render(document_html: str, target: Path, root: Path, base_url: str, source: str) -> int:
     from weasyprint import HTML
 
     sandbox = Sandbox(root)
-    base_url = (base or root / "templates" / "print").as_uri() + "/"
     try:
         document = HTML(string=document_html, base_url=base_url,
                         url_fetcher=sandbox.fetcher()).render()

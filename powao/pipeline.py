@@ -40,7 +40,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
     import time
 
     from . import linkcheck, outputs, publish
-    from .site import SiteBuilder, mkdocs_errors, run_mkdocs
+    from .site import SiteBuilder, build_cached, mkdocs_errors
     from .templating import Templates
 
     options = options or {}
@@ -71,7 +71,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
             docs, site_dir = stage / "docs", stage / "site"
             site_pages = builder.write_docs(docs)
-            messages = run_mkdocs(builder.config(docs, site_dir), stage / "mkdocs.yml")
+            messages = build_cached(builder.config(docs, site_dir), stage / "mkdocs.yml",
+                                    root / ".cache" / "site")
             mkdocs_errors(messages, site_pages, build_report)
             timings["site"] = time.perf_counter() - step
         thread.join()

@@ -298,9 +298,48 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def tree_digest(folder: Path, extra: str = "") -> str:
+    import hashlib
+    digest = hashlib.sha256(extra.encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_cached(config: dict[str, Any], config_path: Path, cache: Path) -> list[str]:
+    """Run MkDocs unless the very same docs tree was built before: then reuse it."""
+    import mkdocs
+    import material
+    docs, site_dir = Path(config["docs_dir"]), Path(config["site_dir"])
+    stable = {k: v for k, v in config.items() if k not in ("docs_dir", "site_dir")}
+    key = tree_digest(docs, yaml.safe_dump(stable, allow_unicode=True, sort_keys=True)
+                      + mkdocs.__version__ + material.__version__)
+    entry = cache / key
+    if entry.is_dir():
+        shutil.copytree(entry, site_dir)
+        return []
+    messages = run_mkdocs(config, config_path)
+    if not messages and site_dir.is_dir():
+        if cache.is_dir():
+            shutil.rmtree(cache, ignore_errors=True)  # keep only the latest site
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".{key}.tmp"
+        shutil.copytree(site_dir, tmp)
+        tmp.rename(entry)
+    return messages
+
+
 def run_mkdocs(config: dict[str, Any], config_path: Path) -> list[str]:
     """Build with MkDocs in-process; returns its warnings (strict mode fails on them)."""
+    import os
+
     from mkdocs.commands.build import build
+
+    from .pdf import build_epoch
+    # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch()))
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
