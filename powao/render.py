@@ -52,6 +52,10 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel", "powao"}
 
+# Task lists are checklists to tick on paper: a box character reads the same on
+# screen, in print and for screen readers (a disabled checkbox has no name).
+TASK = re.compile(r'<label class="task-list-control"><input type="checkbox" disabled'
+                  r'( checked)?\s*/?><span class="task-list-indicator"></span></label>')
 PLACEHOLDER = "POWAOBLOC{:04d}"
 PLACEHOLDER_RE = re.compile(r"<p>\s*POWAOBLOC(\d{4})\s*</p>|POWAOBLOC(\d{4})")
 POWAO_URL = re.compile(r'(href|src)="powao:([^"]*)"')
@@ -181,7 +185,8 @@ class Renderer:
         pending: list[tuple[str, str]] = []
         text = self._rewrite(body, source, pending)
         self._md.reset()
-        rendered = self._md.convert(text)
+        rendered = TASK.sub(lambda mt: '<span class="powao-case">' + ("☑" if mt.group(1) else "☐")
+                            + "</span>", self._md.convert(text))
         clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
                           filter_style_properties={"text-align"})

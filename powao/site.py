@@ -269,21 +269,45 @@ def search_script(pages: list[SitePage]) -> str:
 
 SEARCH_JS = r"""
 var __search = {
+  // « reseau » also asks for « réseau » (table above); « réseaux » also for « réseau ».
   transform: function (query) {
     var plie = function (mot) {
       return mot.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
     };
-    var mots = query.replace(/"|(?:^|\s+)[*+\-:^~]+(?=\s+|$)/g, "").trim().split(/\s+/);
     var sortie = [];
-    mots.forEach(function (mot) {
-      if (!mot) { return; }
-      sortie.push(mot);
-      var variantes = __powaoVariantes[plie(mot)] || [];
-      variantes.forEach(function (v) { if (v !== mot) { sortie.push(v); } });
-    });
+    var ajoute = function (mot) { if (mot && sortie.indexOf(mot) < 0) { sortie.push(mot); } };
+    query.replace(/"|(?:^|\s+)[*+\-:^~]+(?=\s+|$)/g, " ").trim().split(/\s+/).forEach(
+      function (mot) {
+        var formes = [mot.toLowerCase()];
+        var singulier = mot.toLowerCase().replace(/(s|x)$/, "");
+        if (singulier.length > 2 && singulier !== formes[0]) { formes.push(singulier); }
+        formes.forEach(function (forme) {
+          ajoute(forme);
+          (__powaoVariantes[plie(forme)] || []).forEach(ajoute);
+        });
+      });
     return sortie.join(" ");
   }
 };
+// Material 9 sends the query to its search worker as {type: 2, data: query} and no
+// longer calls a transform hook: extend the query on its way to the worker (the
+// file:// shim replaces Worker before this script runs, so it is covered too).
+(function () {
+  var envoyer = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message) {
+    if (message && message.type === 2 && typeof message.data === "string") {
+      message = { type: 2, data: __search.transform(message.data) };
+    }
+    return envoyer.apply(this, [message].concat([].slice.call(arguments, 1)));
+  };
+  // The search dialog of the theme has no accessible name.
+  document.addEventListener("DOMContentLoaded", function () {
+    var dialogue = document.querySelector(".md-search[role=dialog]");
+    if (dialogue) { dialogue.setAttribute("aria-label", "Rechercher"); }
+  });
+  var dialogue = document.querySelector(".md-search[role=dialog]");
+  if (dialogue) { dialogue.setAttribute("aria-label", "Rechercher"); }
+})();
 """
 
 

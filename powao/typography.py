@@ -67,14 +67,19 @@ _SEPARATOR = re.compile("[\ufdd0-\ufdd3]")
 _RESERVED = re.compile("[\ufdd0-\ufdef]")
 
 # --- HTML tokenising --------------------------------------------------------------------
+# Every pattern of this module starts with a literal or a single character class:
+# that lets the regex engine jump from candidate to candidate instead of trying a
+# match at each position (a leading repeat, look-behind or branch of classes is
+# several times slower).
 _MARKUP_PATTERN = r"""
-      (?P<comment><!--(?:>|->|.*?(?:-->|\Z)))
-    | (?P<decl><![^>]*+(?:>|\Z))
-    | (?P<pi><\?[^>]*+(?:>|\Z))
-    | (?P<bogus></(?![A-Za-z])[^>]*+(?:>|\Z))
-    | <(?P<close>/)?(?P<name>[A-Za-z][^\s/>]*+)
+    <(?:
+      (?P<comment>!--(?:>|->|.*?(?:-->|\Z)))
+    | (?P<decl>![^>]*+(?:>|\Z))
+    | (?P<pi>\?[^>]*+(?:>|\Z))
+    | (?P<bogus>/(?![A-Za-z])[^>]*+(?:>|\Z))
+    | (?P<close>/)?(?P<name>[A-Za-z][^\s/>]*+)
       (?P<attrs>(?:[^>"']++|"[^"]*+"?|'[^']*+'?)*+)(?:>|\Z)
-    """
+    )"""
 _MARKUP = re.compile(_MARKUP_PATTERN, re.S | re.X)
 # Same tokens, one capturing group: re.split then cuts the whole page in C.
 _MARKUP_SPLIT = re.compile(
@@ -101,11 +106,11 @@ _PHRASING = {
 
 
 # --- URL masking --------------------------------------------------------------------
-# Patterns start with a literal or a class (never a look-behind) so that the regex
-# engine can skip ahead quickly; the left context is checked in Python.
+# The left context of a URL is checked in Python (see _MARKUP_PATTERN on speed).
 _URL_BODY = "[^\\s<>\"\ufdd0-\ufdef]"
+# The body starts with a letter or digit: "https://,«" is punctuation, not a URL.
 _URL_SCHEME = re.compile(
-    rf"(?P<scheme>(?:https?|ftps?)://|(?:mailto|tel):|www\.){_URL_BODY}+")
+    rf"(?P<scheme>(?:https?|ftps?)://|(?:mailto|tel):|www\.)[\w+]{_URL_BODY}*")
 _EMAIL_DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
 _TLD = re.compile(r"\.(?:fr|com|org|net|eu|io|info|gouv|paris)(?![\w\-])")
 _URL_PATH = re.compile(rf"/{_URL_BODY}*")
@@ -134,7 +139,8 @@ def _expand_left(text: str, index: int, extra: str) -> int:
 
 def _url_spans(text: str) -> list[tuple[int, int]]:
     spans = []
-    for match in _URL_SCHEME.finditer(text):
+    has_scheme = any(mark in text for mark in ("://", "www.", "mailto:", "tel:"))
+    for match in _URL_SCHEME.finditer(text) if has_scheme else ():
         start = match.start()
         end = _trim_url(text, start, match.end())
         # "https://" alone (once "!" or ":" is trimmed) is no URL: a later pass,
@@ -231,7 +237,7 @@ _ORDINARY_GAP = " \t\r\n" + _INL_CHARS
 
 # --- rule 1: ordinals ---------------------------------------------------------------
 _ORDINAL = re.compile(
-    r"(?P<num>[1-9]\d*|[LCDM]*[IVX][IVXLCDM]*)"
+    r"(?P<num>[1-9IVXLCDM][0-9IVXLCDM]*)"  # checked by _ordinal_suffix
     r"(?P<suf>ièmes?|iemes?|èmes?|emes?|émes?|ères?|eres?|ers?|res?|es?|ndes?|nds?|des?|ds?|è)"
     r"(?![\w])"
 )
@@ -279,7 +285,8 @@ def _ordinal(match: re.Match[str], html: bool) -> str:
 
 
 # --- rule 2: apostrophe -------------------------------------------------------------
-_APOSTROPHE = re.compile(rf"'(?<=[^\W\d_]')(?={_INL}*+(?:[^\W\d_]|{OPAQUE}))")
+# l'atelier, l'<em>atelier</em>, l'<code>x</code>, qu'« une »
+_APOSTROPHE = re.compile(rf"'(?<=[^\W\d_]')(?={_INL}*+(?:[^\W\d_]|[{OPAQUE}«\"“]))")
 
 # --- rule 3: straight double quotes -------------------------------------------------
 _QUOTE_CONTEXT = re.compile(r"(\ufdd3|\n[ \t]*\n)")  # blocks and blank lines
@@ -402,7 +409,8 @@ def _guillemet_close(space: str) -> Callable[[str, int, re.Match[str]], str | No
 # --- rule 7: numbers ----------------------------------------------------------------
 _GROUP_SEP = "[ \u00a0\u202f\u2009]"
 _NUMBER = re.compile(
-    rf"(?P<int>[1-9]\d{{0,2}}(?:{_GROUP_SEP}\d{{3}}(?!\d))++|\d+)"
+    # 1 500 000 (first digit not 0) or a plain run of digits
+    rf"(?P<int>\d(?:(?<=[1-9])\d{{0,2}}(?:{_GROUP_SEP}\d{{3}}(?!\d))++|\d*))"
     r"(?P<dec>[.,]\d+)?"
     r"(?![\w\ufdd4]|[.,:/]\d)"  # glued to a letter or a URL, a version, a time
     rf"(?P<gap>{_GAP_ANY})"
@@ -481,6 +489,16 @@ def _counted_word(word: str) -> bool:
     return word[0].islower() and base not in _STOPWORDS and base not in _MONTHS
 
 
+def _counts(number: str, word: str) -> bool:
+    """Is a four-digit number a quantity of the word that follows it?
+
+    A plausible year ("à partir de 2022 sortaient") only counts a unit: "2000 km".
+    """
+    if "1900" <= number <= "2099":
+        return word in _UNITS
+    return _counted_word(word)
+
+
 def _gluable(word: str) -> bool:
     return _counted_word(word) or _base_word(word) in _MONTHS
 
@@ -531,7 +549,7 @@ def _number(match: re.Match[str]) -> str:
         elif size <= 3 or (size == 4 and decimal):
             if not glue:
                 return unchanged
-        elif size == 4 and not (symbol or (has_space and word and _counted_word(word))):
+        elif size == 4 and not (symbol or (has_space and word and _counts(integer, word))):
             return unchanged  # years, 3114, 3919, "2022 à 2025"
     prev, digit_before = _prev_word(text, start)
     if digit_before or prev in _REF_WORDS or prev.endswith("°"):
@@ -552,9 +570,9 @@ def _number(match: re.Match[str]) -> str:
     return number + decimal + gap
 
 
-_TIME = re.compile(r"(\d{1,2})[ \u00a0\u202f]+h(?:[ \u00a0\u202f]+(\d{2}))?(?![\w])")
+_TIME = re.compile(r"(\d\d?)[ \u00a0\u202f]+h(?:[ \u00a0\u202f]+(\d{2}))?(?![\w])")
 _DATE = re.compile(
-    rf"(?P<day>\d{{1,2}}(?:{_INL}*+er{_INL}*+)?)[ \t\r\n\u00a0\u202f]+"
+    rf"(?P<day>\d\d?(?:{_INL}*+er{_INL}*+)?)[ \t\r\n\u00a0\u202f]+"
     rf"(?P<month>{'|'.join(sorted(_MONTHS))})(?![\w])"
     r"(?:[ \t\r\n\u00a0\u202f]+(?P<year>\d{4})(?![\w]|[.,:]\d))?"
 )
@@ -589,9 +607,9 @@ def _abbreviation(match: re.Match[str]) -> str:
 
 
 # --- rule 9: space before : ; ! ? ---------------------------------------------------
-_HIGH_PUNCT = re.compile(r"[:;]|[!?]++")
+_HIGH_PUNCT = re.compile(r"[:;!?](?:(?<=[!?])[!?]*+)?")  # ":", ";" or a run "?!"
 _SCHEME_BEFORE = re.compile(r"(?i)(?:https?|ftps?|mailto|file|urn|javascript)\Z")
-_AFTER_WORD = "»)]…\"”’%‰€$£°" + OPAQUE + URL  # may carry a high punctuation mark
+_AFTER_WORD = "»)]…\"”’%‰€$£°_" + OPAQUE + URL  # may carry a high punctuation mark
 _FOLLOW_OK = set("»«)]}\"”’'.,;:!?…-—–") | {BREAK, BLOCK}
 
 
@@ -610,12 +628,14 @@ def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | N
         if gap_start == 0:
             return None
         prev = text[gap_start - 1]
-        if not (prev.isalnum() or prev in _AFTER_WORD):
+        if not (prev.isalnum() or prev in _AFTER_WORD or prev in "?!"):
             return None
         start, end, punct = match.start(), match.end(), match.group()
         gap = text[gap_start:start]
         tags = _tags_of(gap)
         has_space = len(tags) != len(gap)
+        if prev in "?!" and not has_space:
+            return None  # "?:" glued: not prose; "réussite ? : la" is
         if punct == ":":
             after = text[end:end + 1]
             if after in (":", "/"):
