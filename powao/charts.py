@@ -113,7 +113,7 @@ def _hbars(fig: m.Figure, seuil: int) -> list[str]:
 
 def _line(fig: m.Figure, seuil: int) -> list[str]:
     out = []
-    left, right, top, bottom = 56, 24, 28, 48
+    left, right, top, bottom = 56, 24, 40, 48
     plot_w, plot_h = WIDTH - left - right, HEIGHT - top - bottom
     values = [float(v.valeur) for v in fig.valeurs]
     vmax = 100.0 if fig.unite.strip() == "%" else _scale_max(values)
@@ -122,8 +122,10 @@ def _line(fig: m.Figure, seuil: int) -> list[str]:
         out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
                    f'stroke="{GRID}" stroke-width="1"/>')
         out.append(_text(left - 8, y + 4, _num(vmax * i / 4), 11, "end"))
-    step = plot_w / max(1, len(values) - 1)
-    points = [(left + step * i, top + plot_h - plot_h * v / vmax) for i, v in enumerate(values)]
+    # Points sit in the middle of their slot, away from the axis labels.
+    step = plot_w / max(1, len(values))
+    points = [(left + step * (i + 0.5), top + plot_h - plot_h * v / vmax)
+              for i, v in enumerate(values)]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     out.append(f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="3"/>')
     for (x, y), v in zip(points, fig.valeurs):

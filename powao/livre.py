@@ -31,6 +31,28 @@ MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
 # and back matter); their opening page shows this label instead.
 SANS_NUMERO = {"avant-propos": "Avant-propos", "annexe": "Annexes"}
 
+
+def chapter_label(chap: "m.Chapitre", numero: int) -> tuple[int | None, str]:
+    """(number, label) of a chapter, the same in the PDF and on the site; `numero`
+    is the count of numbered chapters before it."""
+    if chap.type in SANS_NUMERO:
+        if chap.type == "avant-propos" and chap.titre.strip().lower() == "avant-propos":
+            return None, ""
+        return None, SANS_NUMERO[chap.type]
+    return numero + 1, f"Chapitre {numero + 1}"
+
+
+def chapter_labels(corpus: Corpus) -> dict[str, tuple[int | None, str]]:
+    labels: dict[str, tuple[int | None, str]] = {}
+    numero = 0
+    for chap_id in (corpus.livre.chapitres if corpus.livre else []):
+        chap = corpus.chapitres.get(chap_id)
+        if chap is None:
+            continue
+        labels[chap_id] = chapter_label(chap, numero)
+        numero = labels[chap_id][0] or numero
+    return labels
+
 HEADING = re.compile(r'<(h[2-6])((?:\s[^>]*?)?)\sid="([^"]*)"([^>]*)>(.*?)</\1>', re.S)
 H2 = re.compile(r'<h2[^>]*\sid="([^"]*)"[^>]*>(.*?)</h2>', re.S)
 ID_ATTR = re.compile(r'(<[a-zA-Z][^>]*?\s)id="([^"]*)"')
@@ -216,13 +238,8 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False)
         ids.claim(f"chapitre-{chap.id}")
         body, sections, chap_anchors = chapter_html(chap, templates, ids)
         anchors[chap.id] = chap_anchors
-        if chap.type in SANS_NUMERO:
-            num, libelle = None, SANS_NUMERO[chap.type]
-            if chap.type == "avant-propos" and chap.titre.strip().lower() == "avant-propos":
-                libelle = ""
-        else:
-            numero += 1
-            num, libelle = numero, f"Chapitre {numero}"
+        num, libelle = chapter_label(chap, numero)
+        numero = num or numero
         chapitres.append(ChapitreLivre(chap, num, libelle, Markup(body), sections))
 
     joined = "".join(str(c.html) for c in chapitres)

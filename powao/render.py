@@ -129,10 +129,7 @@ class Renderer:
                     edits.append((mt.start(), mt.end(), PLACEHOLDER.format(len(pending) - 1)))
             for mt in LINK.finditer(mask):
                 edits.append((mt.start(), mt.end(), self._link(mt, line, base)))
-            for mt in CITATION.finditer(mask):
-                if any(s <= mt.start() < e for s, e, _ in edits):
-                    continue
-                edits.append((mt.start(), mt.end(), self._citation(mt.group(1), mt.group(2))))
+            edits += self._citations(mask, line, edits)
             for start, end, text in sorted(edits, reverse=True):
                 line = line[:start] + text + line[end:]
             out.append(line)
@@ -170,10 +167,35 @@ class Renderer:
         suffix = f"#{anchor}" if anchor else ""
         return f"{image}[{text}](powao:{kind}/{relpath}{suffix})"
 
+    def _citations(self, mask: str, line: str,
+                   edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """`[@a]` → « (A, 2024) »; `[@a][@b]` → « (A, 2024 ; B, 2025) », glued to the
+        preceding word by a no-break space."""
+        found = [mt for mt in CITATION.finditer(mask)
+                 if not any(s <= mt.start() < e for s, e, _ in edits)]
+        groups: list[list[re.Match[str]]] = []
+        for mt in found:
+            if groups and not mask[groups[-1][-1].end():mt.start()].strip():
+                groups[-1].append(mt)
+            else:
+                groups.append([mt])
+        out = []
+        for group in groups:
+            start, end = group[0].start(), group[-1].end()
+            links = " ; ".join(self._citation(mt.group(1), mt.group(2)) for mt in group)
+            glue = ""
+            if start and line[start - 1] == " ":
+                start -= 1
+                glue = "\u00a0"
+            elif start and line[start - 1] not in "(\u00a0":
+                glue = "\u00a0"
+            out.append((start, end, f"{glue}({links})"))
+        return out
+
     def _citation(self, key: str, locator: str | None) -> str:
         ref = self.corpus.references[key]
         label = f"{ref.auteurs}, {ref.annee}" + (f", {locator.strip()}" if locator else "")
-        return f'<a class="citation" href="powao:ref/{key}">({html.escape(label)})</a>'
+        return f'<a class="citation" href="powao:ref/{key}">{html.escape(label)}</a>'
 
     def title_of(self, kind: str, ident: str) -> str:
         item = self.corpus.kind(kind)[ident]

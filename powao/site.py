@@ -147,12 +147,12 @@ class SiteBuilder:
                                  "Le livre blanc", {"description": c.livre.resume}))
             out.append(self.page("index", "references", "site/references.html",
                                  "Références", {"description": "Sources citées."}))
-            order = [ch for ch in c.livre.chapitres if ch in c.chapitres]
-            for n, chid in enumerate(order, start=1):
+            from .livre import chapter_labels
+            for chid, (_numero, libelle) in chapter_labels(c).items():
                 chap = c.chapitres[chid]
                 out.append(self.page("chapitre", chid, "site/chapitre.html", chap.titre,
                                      {"description": chap.chapeau}, chap.src.rel,
-                                     chapitre=chap, numero=n))
+                                     chapitre=chap, libelle=libelle))
         out.append(SitePage("etiquettes.md", "Étiquettes", TAGS_MARKER,
                             {"description": "Les ateliers par étiquette."}))
         return out
