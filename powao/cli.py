@@ -45,6 +45,14 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _edition_options(parser: argparse.ArgumentParser, default=False) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--interne", action="store_true", default=default,
+                       help="édition interne (contenus « interne » compris) dans site-interne/")
+    group.add_argument("--brouillons", action="store_true", default=default,
+                       help="édition de relecture, brouillons compris, dans site-brouillons/")
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="build.py", description="Chaîne de publication POWAO : vérifie le "
                     "contenu, construit le site des mentors, les fiches de séance, les kits et "
@@ -53,11 +61,13 @@ def build_parser() -> Parser:
                         help="les avertissements deviennent des erreurs")
     parser.add_argument("--jobs", type=_jobs, metavar="N",
                         help="nombre de processus de rendu PDF (par défaut : nombre de cœurs)")
+    _edition_options(parser)
     sub = parser.add_subparsers(dest="commande", metavar="commande", parser_class=Parser)
     sub.add_parser("check", help="vérifie tout le contenu sans rien écrire",
                    description="Vérifie tout le contenu et affiche chaque problème "
                    "(fichier:ligne: champ : message).").add_argument(
-        "--strict", action="store_true", help="les avertissements deviennent des erreurs")
+        "--strict", action="store_true", default=argparse.SUPPRESS,
+        help="les avertissements deviennent des erreurs")
     new = sub.add_parser("new", help="crée un atelier, un module ou un chapitre",
                          description="Crée un fichier prêt à remplir, qui passe la vérification.")
     new.add_argument("type", choices=["atelier", "module", "chapitre"], help="ce qu'il faut créer")
@@ -69,7 +79,7 @@ def build_parser() -> Parser:
                        ("livre-blanc", "construit le livre blanc PDF"),
                        ("serve", "aperçu en direct du site sur http://127.0.0.1:8000/")]:
         p = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        p.add_argument("--strict", action="store_true",
+        p.add_argument("--strict", action="store_true", default=argparse.SUPPRESS,
                        help="les avertissements deviennent des erreurs")
         if name in ("fiches",):
             p.add_argument("--heure", type=_heure, help="heure de début des séances (HH:MM)")
@@ -79,7 +89,9 @@ def build_parser() -> Parser:
         if name == "serve":
             p.add_argument("--port", type=_jobs, default=8000, help="port local (8000 par défaut)")
         if name != "serve":
-            p.add_argument("--jobs", type=_jobs, metavar="N",
+            # SUPPRESS: an option given before the command is not reset by the command.
+            _edition_options(p, default=argparse.SUPPRESS)
+            p.add_argument("--jobs", type=_jobs, metavar="N", default=argparse.SUPPRESS,
                            help="nombre de processus de rendu PDF (par défaut : nombre de cœurs)")
     return parser
 
@@ -132,8 +144,10 @@ def cmd_new(args: argparse.Namespace, root: Path) -> int:
 def cmd_build(args: argparse.Namespace, root: Path) -> int:
     from .pipeline import ALL, build
     which = ALL if args.commande in (None, "tout", "site") else (args.commande,)
+    edition = ("brouillons" if getattr(args, "brouillons", False) else
+               "interne" if getattr(args, "interne", False) else "public")
     options = {"heure": getattr(args, "heure", None),
-               "brouillon": getattr(args, "brouillon", False)}
+               "brouillon": getattr(args, "brouillon", False), "edition": edition}
     print("Vérification du contenu…", file=sys.stderr)
     report, info = build(root, which, strict=args.strict, options=options,
                          workers=getattr(args, "jobs", None))
@@ -144,7 +158,8 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
         parts.append(f"site : {info['pages']} pages ({t.get('site', 0):.1f} s)")
     if info["pdf"]:
         parts.append(f"{info['pdf']} PDF, {info['pages_pdf']} pages ({t.get('pdf', 0):.1f} s)")
-    print(f"Terminé en {t['total']:.1f} s — " + ", ".join(parts) + ". Résultat dans site/.")
+    print(f"Terminé en {t['total']:.1f} s — " + ", ".join(parts)
+          + f". Résultat dans {info['dossier']}/.")
     return EXIT_OK
 
 

@@ -63,11 +63,11 @@ def fiche_context(t: Templates, atelier: m.Atelier, heure: str | None = None,
 
 
 def fiche_html(t: Templates, atelier: m.Atelier, heure: str | None = None,
-               groupe: m.Groupe | None = None) -> str:
+               groupe: m.Groupe | None = None, edition: str = "public") -> str:
     corpus = t.corpus
     meta = Meta(title=f"Fiche de séance — {atelier.titre}", author=_author(corpus),
                 subject=atelier.resume, keywords=[corpus.axe(atelier.axe).titre, *atelier.mots_cles])
-    html = t.render("print/fiche.html", head=Markup(head(meta)),
+    html = t.render("print/fiche.html", head=Markup(head(meta, edition)),
                     **fiche_context(t, atelier, heure, groupe=groupe))
     return t.renderer.finish(html, pdf_linker(corpus, {f"atelier/{atelier.id}": f"atelier-{atelier.id}"}))
 
@@ -79,8 +79,8 @@ def _author(corpus: Corpus) -> str:
 
 
 def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | None = None,
-                groupe: m.Groupe | None = None) -> int:
-    html = fiche_html(t, atelier, heure, groupe)
+                groupe: m.Groupe | None = None, edition: str = "public") -> int:
+    html = fiche_html(t, atelier, heure, groupe, edition)
     return write_pdf(html, target, t.corpus.root, source=atelier.src.rel)
 
 
@@ -93,7 +93,7 @@ def _securite(t: Templates) -> tuple[Any, str]:
     return page, fragment.replace(' id="', ' id="securite--')
 
 
-def kit_html(t: Templates, kind: str, ident: str) -> str:
+def kit_html(t: Templates, kind: str, ident: str, edition: str = "public") -> str:
     corpus = t.corpus
     from .pdf import build_date
     objet = corpus.cycles[ident] if kind == "cycle" else corpus.parcours[ident]
@@ -129,13 +129,14 @@ def kit_html(t: Templates, kind: str, ident: str) -> str:
     meta = Meta(title=f"{'Kit mentor' if kind == 'cycle' else 'Kit de formation'} — {objet.titre}",
                 author=_author(corpus), subject=objet.resume,
                 keywords=["mentorat", "kit mentor", objet.titre])
-    html = t.render("print/kit.html", head=Markup(head(meta)), kind=kind, objet=objet, toc=toc,
+    html = t.render("print/kit.html", head=Markup(head(meta, edition)), kind=kind, objet=objet, toc=toc,
                     securite=securite, securite_html=Markup(securite_html), fiches=fiches,
                     modules=modules, date=date_fr(build_date().date().isoformat()))
     return t.renderer.finish(html, pdf_linker(corpus, local))
 
 
-def build_kit(t: Templates, kind: str, ident: str, target: Path) -> int:
+def build_kit(t: Templates, kind: str, ident: str, target: Path,
+              edition: str = "public") -> int:
     objet = t.corpus.cycles[ident] if kind == "cycle" else t.corpus.parcours[ident]
-    return write_pdf(kit_html(t, kind, ident), target, t.corpus.root, source=objet.src.rel)
+    return write_pdf(kit_html(t, kind, ident, edition), target, t.corpus.root, source=objet.src.rel)
 

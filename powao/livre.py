@@ -219,7 +219,8 @@ def figures_in(document: str, corpus: Corpus, numbers: dict[str, int]) -> list[F
     return out
 
 
-def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False) -> str:
+def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
+                  edition: str = "public") -> str:
     """The whole book as one HTML document (links resolved, typography applied)."""
     livre = corpus.livre
     if livre is None:
@@ -255,7 +256,7 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False)
                 subject=livre.resume, keywords=list(livre.mots_cles))
     page = templates.render(
         "print/livre.html", livre=livre, chapitres=chapitres, figures=figures,
-        references=references, head=Markup(head(meta)), brouillon=brouillon,
+        references=references, head=Markup(head(meta, edition)), brouillon=brouillon,
         date_publication=date_fr(livre.date), annee=livre.date[:4],
         date_brouillon=date_fr(built.strftime("%Y-%m-%d")),
         url_livre=url_livre, url_site=url_site,
@@ -265,13 +266,13 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False)
 
 
 def build_livre(corpus: Corpus, templates: Templates, target: Path,
-                brouillon: bool = False) -> int:
+                brouillon: bool = False, edition: str = "public") -> int:
     """Write the livre blanc PDF to `target`; returns its page count.
 
     The corpus is the edition's (pipeline.load_and_check): it holds the chapters this
     edition may publish. `brouillon=True` adds a « BROUILLON » watermark and the build
     date on every page.
     """
-    document = document_html(corpus, templates, brouillon)
+    document = document_html(corpus, templates, brouillon, edition)
     return write_pdf(document, target, corpus.root, corpus.root / "templates" / "print",
                      source="whitepaper/livre-blanc.yml")

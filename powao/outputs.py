@@ -48,7 +48,7 @@ _state: dict[str, object] = {}
 def _init(root: str, options: dict) -> None:
     from .pipeline import load_and_check
     from .templating import Templates
-    corpus, _report = load_and_check(Path(root))
+    corpus, _report = load_and_check(Path(root), edition=options.get("edition", "public"))
     _state.update(templates=Templates(corpus), options=options)
     import weasyprint  # noqa: F401  - pay the import once per worker
 
@@ -57,18 +57,21 @@ def render(job: Job, out: Path) -> int:
     from . import fiches
     templates = _state["templates"]
     options = _state["options"]
+    edition = options.get("edition", "public")
     target = out / job.path
     if job.kind == "fiche":
         atelier = templates.corpus.ateliers[job.ident]
-        return fiches.build_fiche(templates, atelier, target, heure=options.get("heure"))
+        return fiches.build_fiche(templates, atelier, target, heure=options.get("heure"),
+                                  edition=edition)
     if job.kind == "kit-cycle":
-        return fiches.build_kit(templates, "cycle", job.ident, target)
+        return fiches.build_kit(templates, "cycle", job.ident, target, edition)
     if job.kind == "kit-parcours":
-        return fiches.build_kit(templates, "parcours", job.ident, target)
+        return fiches.build_kit(templates, "parcours", job.ident, target, edition)
     if job.kind == "livre":
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
-                           brouillon=bool(options.get("brouillon")))
+                           brouillon=bool(options.get("brouillon")) or edition == "brouillons",
+                           edition=edition)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 

@@ -92,11 +92,20 @@ class Meta:
     lang: str = "fr"
 
 
-def head(meta: Meta) -> str:
-    """<meta> elements WeasyPrint turns into PDF metadata (dates from the epoch)."""
+BANDEAUX = {"interne": "ÉDITION INTERNE — ne pas diffuser hors de l'équipe du programme",
+            "brouillons": "BROUILLON — édition de relecture, ne pas diffuser"}
+
+
+def head(meta: Meta, edition: str = "public") -> str:
+    """<meta> elements WeasyPrint turns into PDF metadata (dates from the epoch), and
+    the banner printed on every page of an internal or draft edition."""
     date = build_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     esc = _html.escape
-    return "\n".join([
+    bandeau = BANDEAUX.get(edition)
+    style = ("<style>@page { @top-center { content: \"" + bandeau + "\"; font: 700 8pt "
+             "'Atkinson Hyperlegible Next', sans-serif; color: #9a3412; } }</style>"
+             if bandeau else "")
+    return "\n".join([style,
         f"<title>{esc(meta.title)}</title>",
         f'<meta name="author" content="{esc(meta.author)}">',
         f'<meta name="description" content="{esc(meta.subject)}">',

@@ -44,9 +44,12 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
     from .templating import Templates
 
     options = options or {}
+    edition = options.get("edition", "public")
+    published = root / {"public": "site", "interne": "site-interne",
+                        "brouillons": "site-brouillons"}[edition]
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    corpus, report = load_and_check(root, strict)                      # 1–2. load, validate
+    corpus, report = load_and_check(root, strict, edition)             # 1–2. load, validate
     timings["verification"] = time.perf_counter() - start
     pdf_kinds = {"fiches", "kits", "livre-blanc"} & set(which) if "site" not in which \
         else {"fiches", "kits", "livre-blanc"}
@@ -68,7 +71,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         site_pages: list = []
         if "site" in which:                                             # 4b. site, meanwhile
             step = time.perf_counter()
-            builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
+            builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs},
+                                  edition)
             docs, site_dir = stage / "docs", stage / "site"
             site_pages = builder.write_docs(docs)
             messages = build_cached(builder.config(docs, site_dir), stage / "mkdocs.yml",
@@ -86,13 +90,14 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             linkcheck.check_site(site_dir, sources, build_report)      # every link, every anchor
             if build_report.errors:
                 raise ContentError(build_report)
-            publish.swap_in(site_dir, root / "site")                    # 5. write, atomically
+            publish.swap_in(site_dir, published)                        # 5. write, atomically
         else:
             for folder in sorted({str(Path(j.path).parent) for j in jobs if j.kind != "livre"}):
-                publish.swap_in(pdf_out / folder, root / "site" / folder)
+                publish.swap_in(pdf_out / folder, published / folder)
             for job in jobs:
                 if job.kind == "livre":
-                    publish.swap_in(pdf_out / job.path, root / "site" / job.path)
+                    publish.swap_in(pdf_out / job.path, published / job.path)
     timings["total"] = time.perf_counter() - start
     info["temps"] = timings
+    info["dossier"] = published.name
     return report, info

@@ -79,7 +79,9 @@ def fold(text: str) -> str:
 
 
 class SiteBuilder:
-    def __init__(self, corpus: Corpus, templates: Templates, pdfs: dict[str, str] | None = None):
+    def __init__(self, corpus: Corpus, templates: Templates, pdfs: dict[str, str] | None = None,
+                 edition: str = "public"):
+        self.edition = edition
         self.corpus = corpus
         self.t = templates
         self.urls = Urls(corpus)
@@ -91,6 +93,9 @@ class SiteBuilder:
         doc = self.urls.doc(kind, ident)
         html = self.t.render(template, urls=self.urls, pdfs=self.pdfs, doc=doc, **context)
         body = self.t.renderer.finish(html, self._linker(doc))
+        if self.edition != "public":
+            from .pdf import BANDEAUX
+            body = f'<p class="powao-bandeau-edition">{BANDEAUX[self.edition]}</p>\n' + body
         return SitePage(doc, title, body, meta, source)
 
     def _linker(self, doc: str):

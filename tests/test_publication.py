@@ -177,3 +177,19 @@ def test_small_count_in_a_chart_is_an_error_unless_masked(projet, capsys):
                      "petit effectif (4) pour « Orientation » : en dessous de 10, une personne "
                      "pourrait être reconnue. Regroupez des catégories ou écrivez « masque: true » "
                      "pour publier « < 10 »"]
+
+
+def test_internal_edition_includes_internal_pages_with_a_banner(public_build, capsys):
+    code, out, err = public_build.run("site", "--interne", "--jobs", "1", capsys=capsys)
+    assert code == 0, err
+    assert "Résultat dans site-interne/." in out
+    internal = public_build.root / "site-interne"
+    page = (internal / "procedure-interne.html").read_text(encoding="utf-8")
+    assert CANARY_INTERNAL in page
+    assert "ÉDITION INTERNE — ne pas diffuser" in page
+    text = all_output_text(internal)
+    assert CANARY_DRAFT not in text  # drafts stay out of the internal edition too
+    fiche = PdfReader(str(internal / "pdf/fiches/construire-son-reseau.pdf"))
+    assert all("ÉDITION INTERNE" in (p.extract_text() or "") for p in fiche.pages)
+    # the public site is untouched by the internal build
+    assert CANARY_INTERNAL not in all_output_text(public_build.root / "site")

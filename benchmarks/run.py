@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Benchmark of the POWAO toolchain on a synthetic corpus.
+
+Usage (from the repository root):
+
+    .venv/bin/python benchmarks/run.py                 # N = 60 workshops, 3 runs
+    .venv/bin/python benchmarks/run.py --ateliers 300 --runs 1
+
+It copies the toolchain into a temporary folder, generates N workshops, 10
+training modules and a long white paper from the real content, then measures
+median wall time and peak memory (RSS of the whole process tree, sampled) of:
+`check`, a cold full build, a no-change rebuild, a rebuild after editing one
+workshop; and, on the same corpus, a naive baseline: `mkdocs build` plus one
+`weasyprint` command per PDF, run one after the other. Prints a table (French)
+and writes JSON next to this script.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+# -- corpus ---------------------------------------------------------------------------------
+def generate(root: Path, ateliers: int, modules: int, chapitres: int) -> None:
+    for name in ("powao", "templates", "content", "whitepaper", "trainings", "workshops",
+                 "build.py", "mkdocs.yml"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, root / name)
+    real = sorted((REPO / "workshops").glob("*.md"))
+    for i in range(len(real), ateliers):
+        model = real[i % len(real)]
+        text = model.read_text(encoding="utf-8")
+        text = re.sub(r"^titre: (.*)$", lambda m: f"titre: {m.group(1).strip()} (variante {i})",
+                      text, count=1, flags=re.M)
+        (root / "workshops" / f"{model.stem}-v{i}.md").write_text(text, encoding="utf-8")
+    real_modules = sorted((REPO / "trainings" / "modules").glob("*.md"))
+    for i in range(len(real_modules), modules):
+        model = real_modules[i % len(real_modules)]
+        shutil.copy(model, root / "trainings" / "modules" / f"{model.stem}-v{i}.md")
+    book = root / "whitepaper" / "livre-blanc.yml"
+    text = book.read_text(encoding="utf-8")
+    chapters = re.findall(r"^  - ([a-z0-9-]+)$", text, flags=re.M)
+    extra = []
+    for i in range(chapitres - len(chapters)):
+        model = chapters[2 + i % (len(chapters) - 2)]
+        src = root / "whitepaper" / "chapitres" / f"{model}.md"
+        copy = src.read_text(encoding="utf-8").replace("{{ figure:", "{{ figure_absente:")
+        copy = re.sub(r"^\{\{ figure_absente:.*\}\}$", "", copy, flags=re.M)
+        copy = re.sub(r"^titre: (.*)$", lambda m: f"titre: {m.group(1).strip()} ({i + 2})",
+                      copy, count=1, flags=re.M)
+        (root / "whitepaper" / "chapitres" / f"{model}-v{i}.md").write_text(copy, "utf-8")
+        extra.append(f"{model}-v{i}")
+    insert = "".join(f"  - {c}\n" for c in extra)
+    book.write_text(text.replace("  - annexes\n", insert + "  - annexes\n"), encoding="utf-8")
+
+
+# -- measuring ------------------------------------------------------------------------------
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                stack += [int(c) for c in children]
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
+    """(wall seconds, peak tree RSS bytes, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    done.set()
+    sampler.join()
+    return time.perf_counter() - start, peak, code
+
+
+def clean_outputs(root: Path) -> None:
+    for name in ("site", ".cache", ".build"):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def naive_inputs(root: Path, out: Path) -> tuple[Path, list[Path]]:
+    """The naive pipeline's inputs: the docs tree and one HTML file per PDF."""
+    script = f"""
+import sys; sys.path.insert(0, {str(root)!r})
+from pathlib import Path
+from powao.pipeline import load_and_check
+from powao.templating import Templates
+from powao.site import SiteBuilder
+from powao import fiches, livre, outputs
+import yaml
+root, out = Path({str(root)!r}), Path({str(out)!r})
+corpus, _ = load_and_check(root)
+t = Templates(corpus)
+b = SiteBuilder(corpus, t)
+b.write_docs(out / "docs")
+cfg = b.config(out / "docs", out / "site")
+(out / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True))
+for job in outputs.plan(corpus, {{"fiches", "kits", "livre-blanc"}}):
+    if job.kind == "fiche":
+        html = fiches.fiche_html(t, corpus.ateliers[job.ident])
+    elif job.kind == "livre":
+        html = livre.document_html(corpus, t)
+    else:
+        html = fiches.kit_html(t, job.kind.split("-")[1], job.ident)
+    (out / "html").mkdir(exist_ok=True)
+    (out / "html" / (job.ident + ".html")).write_text(html, encoding="utf-8")
+"""
+    subprocess.run([PY, "-c", script], check=True)
+    return out / "mkdocs.yml", sorted((out / "html").glob("*.html"))
+
+
+def naive_run(root: Path, config: Path, documents: list[Path], out: Path) -> tuple[float, int]:
+    weasyprint = Path(PY).with_name("weasyprint")
+    mkdocs = Path(PY).with_name("mkdocs")
+    base = root / "templates" / "print"
+    total, peak = 0.0, 0
+    wall, rss, _ = measure([str(mkdocs), "build", "-q", "-f", str(config)], root)
+    total, peak = total + wall, max(peak, rss)
+    for doc in documents:
+        target = out / "pdf" / (doc.stem + ".pdf")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        wall, rss, _ = measure([str(weasyprint), "-q", "-u", base.as_uri() + "/", str(doc),
+                                str(target)], root)
+        total, peak = total + wall, max(peak, rss)
+    return total, peak
+
+
+def run(ateliers: int, runs: int, jobs: int) -> dict:
+    results: dict = {"ateliers": ateliers, "runs": runs, "jobs": jobs, "cpu": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="powao-bench-") as tmp:
+        root = Path(tmp) / "projet"
+        root.mkdir()
+        print(f"Corpus synthétique : {ateliers} ateliers, 10 modules, livre blanc long…",
+              file=sys.stderr)
+        generate(root, ateliers, modules=10, chapitres=22)
+        build = [PY, "build.py", "--jobs", str(jobs)]
+        cases: dict[str, list[tuple[float, int]]] = {k: [] for k in
+                                                     ("check", "froid", "sans_changement", "un_atelier", "naif")}
+        edited = sorted((root / "workshops").glob("*.md"))[0]
+        original = edited.read_text(encoding="utf-8")
+        for n in range(1, runs + 1):
+            print(f"Mesure {n}/{runs} : check…", file=sys.stderr)
+            cases["check"].append(measure([PY, "build.py", "check"], root)[:2])
+            clean_outputs(root)
+            print(f"Mesure {n}/{runs} : construction à froid…", file=sys.stderr)
+            wall, rss, code = measure(build, root)
+            assert code == 0, "la construction a échoué"
+            cases["froid"].append((wall, rss))
+            print(f"Mesure {n}/{runs} : reconstruction sans changement…", file=sys.stderr)
+            cases["sans_changement"].append(measure(build, root)[:2])
+            print(f"Mesure {n}/{runs} : reconstruction après modification d'un atelier…",
+                  file=sys.stderr)
+            edited.write_text(original.replace("## Pourquoi cet atelier",
+                                               f"## Pourquoi cet atelier\n\nRévision {n}.", 1),
+                              encoding="utf-8")
+            cases["un_atelier"].append(measure(build, root)[:2])
+            edited.write_text(original, encoding="utf-8")
+            print(f"Mesure {n}/{runs} : référence naïve (mkdocs build + weasyprint par PDF)…",
+                  file=sys.stderr)
+            naive = Path(tmp) / f"naif-{n}"
+            config, documents = naive_inputs(root, naive)
+            cases["naif"].append(naive_run(root, config, documents, naive))
+            results["pdf_naif"] = len(documents)
+        for name, values in cases.items():
+            results[name] = {"temps_median_s": round(statistics.median(v[0] for v in values), 2),
+                             "memoire_pic_mio": round(max(v[1] for v in values) / 2**20),
+                             "temps_s": [round(v[0], 2) for v in values]}
+    base = results["naif"]["temps_median_s"]
+    for name in ("froid", "sans_changement", "un_atelier"):
+        results[name]["ratio_naif"] = round(results[name]["temps_median_s"] / base, 3)
+    return results
+
+
+LABELS = {"check": "check", "froid": "construction à froid", "sans_changement":
+          "sans changement", "un_atelier": "un atelier modifié", "naif": "référence naïve"}
+
+
+def table(results: dict) -> str:
+    lines = [f"N = {results['ateliers']} ateliers, {results['runs']} mesure(s), "
+             f"{results['jobs']} processus de rendu, {results['cpu']} cœurs",
+             f"{'étape':<24}{'médiane':>10}{'pic mémoire':>14}{'× naïf':>9}"]
+    for key, label in LABELS.items():
+        r = results[key]
+        ratio = f"{r['ratio_naif']:.2f}" if "ratio_naif" in r else ""
+        lines.append(f"{label:<24}{r['temps_median_s']:>9.2f}s{r['memoire_pic_mio']:>10} Mio"
+                     f"{ratio:>9}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Mesure la vitesse de la chaîne POWAO.")
+    parser.add_argument("--ateliers", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    results = run(args.ateliers, args.runs, args.jobs)
+    print(table(results))
+    out = Path(__file__).with_name(f"resultats-{args.ateliers}.json")
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Résultats écrits dans {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
