@@ -457,7 +457,11 @@ _YEAR_WORDS = _MONTHS | {
 
 def _base_word(word: str) -> str:
     """Lower-case word, cut at its apostrophe ("d’activité" → "d")."""
-    return re.split("[’']", word, maxsplit=1)[0].lower()
+    for apostrophe in "’'":
+        cut = word.find(apostrophe)
+        if cut != -1:
+            word = word[:cut]
+    return word.lower()
 
 
 _PREV_WORD_REVERSED = re.compile("([\\s\ufdd0\ufdd5\ufdd6]*+)([^\\s\ufdd0-\ufdef]*)")

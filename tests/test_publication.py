@@ -1,6 +1,7 @@
 """Safe publishing: drafts and internal pages never reach the public edition."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -193,3 +194,20 @@ def test_internal_edition_includes_internal_pages_with_a_banner(public_build, ca
     assert all("ÉDITION INTERNE" in (p.extract_text() or "") for p in fiche.pages)
     # the public site is untouched by the internal build
     assert CANARY_INTERNAL not in all_output_text(public_build.root / "site")
+
+
+def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    projet = make_project(tmp_path / "p")
+    assert projet.run("--jobs", "2")[0] == 0
+    first = {p.relative_to(projet.root / "site"): p.read_bytes()
+             for p in sorted((projet.root / "site").rglob("*")) if p.is_file()}
+    for name in ("site", ".cache"):
+        shutil.rmtree(projet.root / name)
+    assert projet.run("--jobs", "1")[0] == 0
+    second = {p.relative_to(projet.root / "site"): p.read_bytes()
+              for p in sorted((projet.root / "site").rglob("*")) if p.is_file()}
+    assert sorted(first) == sorted(second)
+    different = [str(k) for k in first if first[k] != second[k]]
+    assert different == []
+    assert any(str(k).endswith(".pdf") for k in first)

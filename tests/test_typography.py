@@ -21,6 +21,7 @@ CASES = [
     ("Vraiment?", "Vraiment\u202f?"),
     ("Quoi\u00a0? Hein\u202f!", "Quoi\u202f? Hein\u202f!"),
     ("Vraiment ?! Quoi?!", "Vraiment\u202f?! Quoi\u202f?!"),
+    ("Une réussite ? : la liste", "Une réussite\u202f?\u00a0: la liste"),
     ("<strong>Note</strong>: texte", "<strong>Note</strong>\u00a0: texte"),
     ("<p><em>vraiment</em>?</p>", "<p><em>vraiment</em>\u202f?</p>"),
     ("Rendez-vous à 14:30.", "Rendez-vous à 14:30."),
@@ -36,6 +37,7 @@ CASES = [
     ('<p>"a</p><p>b"</p>', '<p>"a</p><p>b"</p>'),
     ("l'atelier, aujourd'hui", "l’atelier, aujourd’hui"),
     ("<p>l'<em>atelier</em></p>", "<p>l’<em>atelier</em></p>"),
+    ("qu'« une »", "qu’«\u00a0une\u00a0»"),
     # --- spaces before , . … ) and after ( ; ellipsis ---------------------------------
     ("mot , mot . ( texte ) fin …", "mot, mot. (texte) fin…"),
     ("Attends... la suite", "Attends… la suite"),
@@ -52,6 +54,8 @@ CASES = [
     ("12345,67 et 1234,5", "12\u202f345,67 et 1234,5"),
     # --- numbers: never grouped ------------------------------------------------------
     ("en 2021, 2022, de 2022 à 2025, mai 2021", "en 2021, 2022, de 2022 à 2025, mai 2021"),
+    ("à partir de 2022 sortaient", "à partir de 2022 sortaient"),
+    ("2000 km, 2050 €", "2\u202f000\u00a0km, 2\u202f050\u202f€"),
     ("75011 et 93200 Saint-Denis", "75011 et 93200 Saint-Denis"),
     ("14:30 et 14h30", "14:30 et 14h30"),
     ("01 23 45 67 89 ou 0123456789", "01 23 45 67 89 ou 0123456789"),
@@ -157,6 +161,19 @@ def test_untouched_html_is_byte_identical() -> None:
 def test_empty_inputs() -> None:
     assert typographier("") == ""
     assert typographier_texte("") == ""
+
+
+# Inputs on which an earlier version was not idempotent (found by the properties below).
+REGRESSIONS = ["0 ...0", "...1e", "RAPPORT:!0 e", "1\n.fr\n.fr.fr", "e'https://:",
+               "...https://:", "https://\n,«;", "https://\n,(:", "15000www.x.fr",
+               "voir wao.fr/a(b )?", "1er<>"]
+
+
+@pytest.mark.parametrize("source", REGRESSIONS)
+def test_idempotent_regressions(source: str) -> None:
+    for function in (typographier, typographier_texte):
+        once = function(source)
+        assert function(once) == once
 
 
 # --- properties ------------------------------------------------------------------------
