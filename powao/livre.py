@@ -14,18 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import yaml
 from markupsafe import Markup
 
 from . import model as m
 from .errors import BuildError
 from .loader import Corpus
+from .fiches import site_url
+from .views import date_fr
 from .pdf import Meta, build_date, head, inline_footnotes, write_pdf
 from .templating import Templates
 from .urls import Urls
 
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-        "septembre", "octobre", "novembre", "décembre")
 
 # Chapter types printed without a number (a book numbers its body, not its front
 # and back matter); their opening page shows this label instead.
@@ -67,12 +66,6 @@ SPACE_BEFORE_INLINE = re.compile(
     r'(?![^>]*class="note")[^>]*>)')
 FIGURE_ID = re.compile(r'<figure class="powao-figure" id="figure-([^"]+)"')
 
-
-def date_fr(value: str) -> str:
-    """« 2026-01-15 » → « 15 janvier 2026 » (« 1er » for the first day)."""
-    year, month, day = (int(x) for x in value.split("-"))
-    jour = "1er" if day == 1 else str(day)
-    return f"{jour} {MOIS[month - 1]} {year}"
 
 
 def plain(fragment: str) -> str:
@@ -172,10 +165,6 @@ def inline_spaces(fragment: str) -> str:
     """
     return SPACE_BEFORE_INLINE.sub(r"\2\1", fragment)
 
-
-def site_url(root: Path) -> str:
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-    return str(config.get("site_url") or "").rstrip("/") + "/"
 
 
 def make_linker(corpus: Corpus, anchors: dict[str, dict[str, str]], document: str,
