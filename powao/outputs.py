@@ -5,6 +5,7 @@ PDFs it is given; the main process meanwhile builds the site.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
@@ -99,7 +100,10 @@ def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: i
         results = (_run(job, str(out)) for job in jobs)
         _collect(results, total, pages, report, start)
     else:
-        with ProcessPoolExecutor(workers, initializer=_init,
+        # "spawn": the site is built by another thread meanwhile, and forking a
+        # process that has threads can copy a held lock and hang the worker.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                                  initargs=(str(root), options)) as pool:
             futures = [pool.submit(_run, job, str(out)) for job in jobs]
             _collect((f.result() for f in as_completed(futures)), total, pages, report, start)
