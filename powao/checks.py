@@ -333,3 +333,8 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
     if not resolved.exists():
         report.error(source.rel, token.line, f"{what} vers « {target} » : fichier introuvable. "
                      "Vérifiez le nom et le dossier (le chemin est relatif au fichier)")
+        return
+    from .images import problem
+    reason = problem(resolved) if resolved.is_file() else None
+    if reason:
+        report.error(source.rel, token.line, f"« {target} » : {reason}")

@@ -42,7 +42,9 @@ def pdf_linker(corpus: Corpus, local: dict[str, str]) -> Callable[[str], str]:
             return "#" + local[key]
         kind, _, rest = url.partition("/")
         if kind == "asset":
-            return (corpus.root / rest.split("#")[0]).as_uri()
+            from .images import published_copy
+            return published_copy(corpus.root / rest.split("#")[0],
+                                  corpus.root / ".cache" / "images").as_uri()
         path, anchor = urls.target(url)
         return base + path + (f"#{anchor}" if anchor else "")
     return link

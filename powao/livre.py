@@ -189,7 +189,8 @@ def make_linker(corpus: Corpus, anchors: dict[str, dict[str, str]], document: st
         if kind == "glossaire" and f'id="terme-{ident}"' in document:
             return f"#terme-{ident}"
         if kind == "asset":
-            return (corpus.root / ident).as_uri() + (f"#{anchor}" if anchor else "")
+            from .images import published_copy
+            return published_copy(corpus.root / ident, corpus.root / ".cache" / "images").as_uri()
         if kind == "fichier" and ident not in urls.by_source:
             return (corpus.root / ident).as_uri() + (f"#{anchor}" if anchor else "")
         path, anchor = urls.target(url)

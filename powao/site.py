@@ -228,10 +228,10 @@ class SiteBuilder:
                         docs / "assets" / "stylesheets" / "brand.css")
         fonts = docs / "assets" / "fonts"
         shutil.copytree(root / "templates" / "fonts", fonts, dirs_exist_ok=True)
-        for rel in sorted(self.assets):
-            target = docs / "assets" / "contenu" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / rel, target)
+        from .images import copy_published
+        for rel in sorted(self.assets):  # images are published without their metadata
+            copy_published(root / rel, docs / "assets" / "contenu" / rel,
+                           root / ".cache" / "images")
         (docs / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
         (docs / "assets" / "javascripts" / "recherche.js").write_text(
             search_script(pages), encoding="utf-8")

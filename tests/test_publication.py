@@ -211,3 +211,42 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     different = [str(k) for k in first if first[k] != second[k]]
     assert different == []
     assert any(str(k).endswith(".pdf") for k in first)
+
+
+def _image_page(projet, name: str) -> None:
+    projet.replace("workshops/construire-son-reseau.md", "## Conseils d'animation\n",
+                   f"## Conseils d'animation\n\n![Schéma de la séance](images/{name})\n")
+
+
+def test_oversized_image_is_refused_with_file_and_line(projet, capsys):
+    from PIL import Image
+    (projet.root / "workshops/images").mkdir()
+    Image.new("1", (20000, 20000)).save(projet.root / "workshops/images/geante.png")
+    _image_page(projet, "geante.png")
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    assert ("workshops/construire-son-reseau.md:30: « images/geante.png » : image trop grande "
+            "(20000 × 20000 pixels)") in err
+
+
+def test_gps_exif_is_stripped_from_published_copies(projet, capsys):
+    from PIL import Image
+    (projet.root / "workshops/images").mkdir()
+    exif = Image.Exif()
+    exif[0x010F] = "Téléphone de test"  # Make
+    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}  # GPS
+    photo = projet.root / "workshops/images/photo.jpg"
+    Image.new("RGB", (64, 48), "teal").save(photo, exif=exif)
+    with Image.open(photo) as original:
+        assert original.getexif().get_ifd(0x8825)  # the source really has GPS data
+    _image_page(projet, "photo.jpg")
+    code, _out, err = projet.run("--jobs", "1", capsys=capsys)
+    assert code == 0, err
+    copy = projet.root / "site/assets/contenu/workshops/images/photo.jpg"
+    with Image.open(copy) as published:
+        assert not published.getexif()
+        assert b"Exif" not in copy.read_bytes()
+    page = (projet.root / "site/ateliers/insertion-professionnelle/construire-son-reseau.html")
+    assert "../../assets/contenu/workshops/images/photo.jpg" in page.read_text(encoding="utf-8")
+    pdf = (projet.root / "site/pdf/fiches/construire-son-reseau.pdf").read_bytes()
+    assert "Téléphone de test".encode() not in pdf and b"Exif" not in pdf
