@@ -46,9 +46,44 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
 _state: dict[str, object] = {}
 
 
+TIME_LIMIT_S = 300          # one PDF; the 150-page cycle kit takes about 20 s
+MEMORY_LIMIT_MIB = 3072     # address space of one render process
+
+
+def _limits(options: dict) -> None:
+    """Sandbox a render process: bounded memory; time is bounded per job in _run."""
+    import resource
+    limit = int(options.get("memoire_mio", MEMORY_LIMIT_MIB)) * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _die_with_parent() -> None:
+    """Linux: a render process is killed if the build process dies (prctl)."""
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+_pools: list[ProcessPoolExecutor] = []
+
+
+def stop_workers() -> None:
+    """Kill the render processes now (the build is being stopped)."""
+    for pool in list(_pools):
+        for process in list(getattr(pool, "_processes", {}).values()):  # no public API
+            process.kill()
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.join(timeout=5)
+
+
 def _init(root: str, options: dict) -> None:
     from .pipeline import load_and_check
     from .templating import Templates
+    _die_with_parent()
+    _limits(options)
     corpus, _report = load_and_check(Path(root), edition=options.get("edition", "public"))
     _state.update(templates=Templates(corpus), options=options)
     import weasyprint  # noqa: F401  - pay the import once per worker
@@ -59,6 +94,8 @@ def render(job: Job, out: Path) -> int:
     templates = _state["templates"]
     options = _state["options"]
     edition = options.get("edition", "public")
+    if not out.parent.exists():  # the build was stopped and its staging folder removed
+        raise BuildError("construction interrompue")
     target = out / job.path
     if job.kind == "fiche":
         atelier = templates.corpus.ateliers[job.ident]
@@ -76,14 +113,37 @@ def render(job: Job, out: Path) -> int:
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
+class RenderTimeout(Exception):
+    pass
+
+
+def _alarm(_signum, _frame):
+    raise RenderTimeout
+
+
 def _run(job: Job, out: str) -> tuple[Job, int, str]:
+    import signal
+    options = _state.get("options", {})
+    limit = float(options.get("temps_max_s", TIME_LIMIT_S))
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
     try:
+        if os.environ.get("POWAO_PANNE_PDF") == job.label:  # fault injection for tests
+            raise RuntimeError("panne simulée")
         return job, render(job, Path(out)), ""
+    except RenderTimeout:
+        return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
+                        "le document est sans doute trop long ou mal formé")
+    except MemoryError:
+        return job, 0, (f"le rendu de {job.label} a dépassé la mémoire autorisée et a été "
+                        "arrêté : le document (ou une de ses images) est trop lourd")
     except BuildError as exc:
         return job, 0, str(exc)
     except Exception as exc:  # a crash in one PDF must not stop the others
         return job, 0, (f"erreur inattendue pendant le rendu de {job.label} "
                         f"({exc.__class__.__name__} : {exc})")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
@@ -95,18 +155,18 @@ def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: i
     total = len(jobs)
     start = time.perf_counter()
     workers = max(1, min(workers, total))
-    if workers == 1:
-        _init(str(root), options)
-        results = (_run(job, str(out)) for job in jobs)
-        _collect(results, total, pages, report, start)
-    else:
-        # "spawn": the site is built by another thread meanwhile, and forking a
-        # process that has threads can copy a held lock and hang the worker.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                                 initargs=(str(root), options)) as pool:
+    # Always in separate processes, even with one: each render is sandboxed.
+    # "spawn": the site is built by another thread meanwhile, and forking a
+    # process that has threads can copy a held lock and hang the worker.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
+                             initargs=(str(root), options)) as pool:
+        _pools.append(pool)
+        try:
             futures = [pool.submit(_run, job, str(out)) for job in jobs]
             _collect((f.result() for f in as_completed(futures)), total, pages, report, start)
+        finally:
+            _pools.remove(pool)
     return pages
 
 

@@ -66,7 +66,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
                                             workers or outputs.default_jobs(), build_report))
             timings["pdf"] = time.perf_counter() - step
 
-        thread = threading.Thread(target=render_pdfs)
+        thread = threading.Thread(target=render_pdfs, daemon=True)
         thread.start()
         site_pages: list = []
         if "site" in which:                                             # 4b. site, meanwhile

@@ -53,13 +53,46 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(base: Path) -> None:
+    """Remove staging folders left by a build that was killed (its process is gone)."""
+    for path in base.glob("construction-*"):
+        pid = path.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            _remove(path)
+
+
 @contextlib.contextmanager
 def staging(root: Path) -> Iterator[Path]:
-    """A fresh folder under .build/ removed whatever happens."""
+    """A fresh folder under .build/ removed whatever happens (SIGTERM included)."""
+    import signal
     base = root / ".build"
     base.mkdir(exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix="construction-", dir=base))
+    clean_stale(base)
+    path = Path(tempfile.mkdtemp(prefix=f"construction-{os.getpid()}-", dir=base))
+
+    def terminate(_signum, _frame):
+        from .outputs import stop_workers
+        stop_workers()  # before the staging folder goes: no process may write into it
+        raise SystemExit(143)
+
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not in the main thread
+        previous = None
     try:
         yield path
     finally:
         _remove(path)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -250,3 +250,38 @@ def test_gps_exif_is_stripped_from_published_copies(projet, capsys):
     assert "../../assets/contenu/workshops/images/photo.jpg" in page.read_text(encoding="utf-8")
     pdf = (projet.root / "site/pdf/fiches/construire-son-reseau.pdf").read_bytes()
     assert "Téléphone de test".encode() not in pdf and b"Exif" not in pdf
+
+
+def test_a_pdf_that_crashes_fails_the_build_but_not_the_others(public_build, capsys,
+                                                               monkeypatch):
+    site = public_build.root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    monkeypatch.setenv("POWAO_PANNE_PDF", "fiches/organiser-sa-semaine.pdf")
+    code, _out, err = public_build.run("--jobs", "2", capsys=capsys)
+    assert code == 1
+    assert ("workshops/organiser-sa-semaine.md: erreur inattendue pendant le rendu de "
+            "fiches/organiser-sa-semaine.pdf (RuntimeError : panne simulée)") in err
+    assert "fiches/construire-son-reseau.pdf (" in err and "pages)" in err  # others built
+    assert "Rien n'a été écrit ni modifié." in err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not list((public_build.root / ".build").glob("construction-*"))
+
+
+def test_a_build_stopped_midway_leaves_the_site_and_no_temporary_files(public_build):
+    import signal
+    import sys
+    import time
+    site = public_build.root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    shutil.rmtree(public_build.root / ".cache", ignore_errors=True)  # make it slow enough
+    proc = subprocess.Popen([sys.executable, "build.py", "--jobs", "1"], cwd=public_build.root,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and "PDF 1/" not in (line := proc.stdout.readline()):
+        pass  # wait until the build is really rendering
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    time.sleep(1)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not list((public_build.root / ".build").glob("construction-*"))
