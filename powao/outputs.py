@@ -5,8 +5,11 @@ PDFs it is given; the main process meanwhile builds the site.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
+import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -40,6 +43,79 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
     if "fiches" in which:
         jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel) for i, a in corpus.ateliers.items()]
     return jobs  # longest first: the pool finishes sooner
+
+
+# -- dependency cache (no render process at all when nothing changed) -----------------
+def _digest_files(paths, digest) -> None:
+    for path in paths:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<absent>")
+
+
+def code_fingerprint(root: Path) -> str:
+    """The toolchain itself: code, templates, stylesheets, fonts, site configuration.
+
+    Computed at every build, never memoised: a live preview or a test process lives
+    across edits of these files."""
+    digest = hashlib.sha256()
+    files = sorted((root / "powao").glob("*.py")) + sorted(
+        p for p in (root / "templates").rglob("*") if p.is_file()) + [root / "mkdocs.yml"]
+    _digest_files(files, digest)
+    import pydyf
+    import weasyprint
+    digest.update(f"{weasyprint.__version__}|{pydyf.__version__}".encode())
+    return digest.hexdigest()
+
+
+def _shared_inputs(corpus: Corpus) -> list[Path]:
+    """Files every PDF may read: programme data, glossary, references, the safety page."""
+    root = corpus.root
+    files = sorted((root / "content" / "data").glob("*.yml"))
+    files += [root / "whitepaper" / "references.yml", root / "content" / "cadre-de-securite.md"]
+    return files
+
+
+def _job_inputs(corpus: Corpus, job: Job) -> list[Path]:
+    if job.kind == "fiche":
+        return [corpus.ateliers[job.ident].src.path]
+    if job.kind == "kit-cycle":
+        cycle = corpus.cycles[job.ident]
+        return [cycle.src.path] + [corpus.ateliers[s.atelier].src.path for s in cycle.seances]
+    if job.kind == "kit-parcours":
+        parcours = corpus.parcours[job.ident]
+        return [parcours.src.path] + [corpus.modules[m].src.path for m in parcours.modules]
+    wp = corpus.root / "whitepaper"
+    return sorted(p for p in wp.rglob("*") if p.is_file())
+
+
+def dependency_key(corpus: Corpus, job: Job, options: dict) -> str:
+    """Hash of everything the PDF depends on, computed without rendering it."""
+    from .markup import scan
+    from .pdf import build_epoch
+    digest = hashlib.sha256(code_fingerprint(corpus.root).encode())
+    digest.update(json.dumps({k: options.get(k) for k in sorted(options)}, sort_keys=True,
+                             default=str).encode())
+    digest.update(f"{job}|{build_epoch()}".encode())
+    # Titles and publication state of every item: cross-references print them.
+    for kind in ("pages", "ateliers", "cycles", "parcours", "modules", "chapitres"):
+        for ident, item in sorted(getattr(corpus, kind).items()):
+            digest.update(f"{kind}/{ident}/{item.titre}/{item.statut}/{item.diffusion}".encode())
+    inputs = _shared_inputs(corpus) + _job_inputs(corpus, job)
+    _digest_files(inputs, digest)
+    for path in inputs:  # images and files the sources point at
+        if path.suffix == ".md" and path.is_file():
+            text = path.read_text(encoding="utf-8")
+            for token in scan(text, 1):
+                if token.kind in ("image", "link") and ":" not in token.value:
+                    target = (path.parent / token.value.split("#")[0]).resolve()
+                    if target.is_file() and target.is_relative_to(corpus.root):
+                        _digest_files([target], digest)
+    return digest.hexdigest()
+
+
+def _cached(root: Path, key: str) -> tuple[Path, Path]:
+    cache = root / ".cache" / "pdf"
+    return cache / f"dep-{key}.pdf", cache / f"dep-{key}.pages"
 
 
 # -- worker side -----------------------------------------------------------------------
@@ -121,7 +197,16 @@ def _alarm(_signum, _frame):
     raise RenderTimeout
 
 
-def _run(job: Job, out: str) -> tuple[Job, int, str]:
+def _remember(root: Path, key: str, target: Path, pages: int) -> None:
+    cached, pages_file = _cached(root, key)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+    shutil.copyfile(target, tmp)
+    os.replace(tmp, cached)
+    pages_file.write_text(str(pages))
+
+
+def _run(job: Job, out: str, key: str = "") -> tuple[Job, int, str]:
     import signal
     options = _state.get("options", {})
     limit = float(options.get("temps_max_s", TIME_LIMIT_S))
@@ -130,7 +215,10 @@ def _run(job: Job, out: str) -> tuple[Job, int, str]:
     try:
         if os.environ.get("POWAO_PANNE_PDF") == job.label:  # fault injection for tests
             raise RuntimeError("panne simulée")
-        return job, render(job, Path(out)), ""
+        pages = render(job, Path(out))
+        if key:
+            _remember(_state["templates"].corpus.root, key, Path(out) / job.path, pages)
+        return job, pages, ""
     except RenderTimeout:
         return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
                         "le document est sans doute trop long ou mal formé")
@@ -147,13 +235,35 @@ def _run(job: Job, out: str) -> tuple[Job, int, str]:
 
 
 def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
-               report: Report) -> dict[str, int]:
-    """Render every job into `out`; problems go to `report`; returns pages per path."""
+               report: Report, corpus: Corpus | None = None) -> dict[str, int]:
+    """Render every job into `out`; problems go to `report`; returns pages per path.
+
+    A PDF whose dependencies did not change since it was last rendered is copied
+    from the cache; only the others go to the render processes."""
     pages: dict[str, int] = {}
     if not jobs:
         return pages
     total = len(jobs)
     start = time.perf_counter()
+    keys: dict[Job, str] = {}
+    if corpus is not None:
+        todo = []
+        for job in jobs:
+            key = dependency_key(corpus, job, options)
+            cached, pages_file = _cached(root, key)
+            if cached.exists() and pages_file.exists():
+                (out / job.path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached, out / job.path)
+                pages[job.path] = int(pages_file.read_text())
+            else:
+                keys[job] = key
+                todo.append(job)
+        if len(todo) < total:
+            print(f"PDF : {total - len(todo)}/{total} inchangés, repris du cache", file=sys.stderr)
+        jobs = todo
+        if not jobs:
+            return pages
+    total = len(jobs)
     workers = max(1, min(workers, total))
     # Always in separate processes, even with one: each render is sandboxed.
     # "spawn": the site is built by another thread meanwhile, and forking a
@@ -163,7 +273,7 @@ def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: i
                              initargs=(str(root), options)) as pool:
         _pools.append(pool)
         try:
-            futures = [pool.submit(_run, job, str(out)) for job in jobs]
+            futures = [pool.submit(_run, job, str(out), keys.get(job, "")) for job in jobs]
             _collect((f.result() for f in as_completed(futures)), total, pages, report, start)
         finally:
             _pools.remove(pool)

@@ -127,7 +127,8 @@ def _hash_file(path: Path, digest) -> None:
 
 
 def toolchain_fingerprint(root: Path) -> str:
-    """Everything besides the HTML that shapes a PDF: print CSS, fonts, the renderer."""
+    """Everything besides the HTML that shapes a PDF: print CSS, fonts, the renderer.
+    Memoised per render process (a process lives for one build only)."""
     if root not in _fingerprints:
         import pydyf
         import weasyprint

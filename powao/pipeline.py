@@ -63,7 +63,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         def render_pdfs() -> None:                                      # 4a. PDFs (pool)
             step = time.perf_counter()
             pages.update(outputs.render_all(root, jobs, pdf_out, options,
-                                            workers or outputs.default_jobs(), build_report))
+                                            workers or outputs.default_jobs(), build_report,
+                                            corpus))
             timings["pdf"] = time.perf_counter() - step
 
         thread = threading.Thread(target=render_pdfs, daemon=True)

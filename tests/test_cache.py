@@ -1,0 +1,99 @@
+"""Incremental builds: a PDF is rendered again exactly when something it depends on
+changed, and never served stale."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import make_project
+
+A = "site/pdf/fiches/construire-son-reseau.pdf"
+B = "site/pdf/fiches/organiser-sa-semaine.pdf"
+KIT = "site/pdf/kits/cycle-test.pdf"
+LIVRE = "site/pdf/livre-blanc.pdf"
+
+
+def snapshot(projet) -> dict[str, bytes]:
+    return {rel: (projet.root / rel).read_bytes() for rel in (A, B, KIT, LIVRE)}
+
+
+def build(projet, capsys, *args) -> str:
+    code, _out, err = projet.run(*args, "--jobs", "1", capsys=capsys)
+    assert code == 0, err
+    return err
+
+
+def changed(before, after) -> set[str]:
+    return {rel for rel in before if before[rel] != after[rel]}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def projet(base, request):
+    projet = make_project(base / request.node.name)
+    return projet
+
+
+def test_no_change_rebuild_does_no_pdf_work(projet, capsys):
+    build(projet, capsys)
+    before = snapshot(projet)
+    err = build(projet, capsys)
+    assert "PDF : 5/5 inchangés, repris du cache" in err
+    assert not re.search(r"PDF \d+/\d+ : ", err)  # no render at all
+    assert changed(before, snapshot(projet)) == set()
+
+
+@pytest.mark.parametrize("rel, old, new, expected", [
+    ("workshops/construire-son-reseau.md", "Une action chacun.", "Une action chacun, datée.",
+     {A, KIT}),
+    ("content/data/programme.yml", "Écouter puis prévenir.", "Écouter puis prévenir le jour même.",
+     {A, B, KIT, LIVRE}),
+    ("templates/print/_fiche.html", "<h2 id=\"{{ prefix }}objectifs\">Objectifs</h2>",
+     "<h2 id=\"{{ prefix }}objectifs\">Objectifs de la séance</h2>", {A, B, KIT}),
+    ("templates/print/fiche.css", ".fiche-resume { font-size: 11pt;",
+     ".fiche-resume { font-size: 12pt;", {A, B, KIT}),
+    ("whitepaper/chapitres/avant-propos.md", "Du texte", "Un autre texte", {LIVRE}),
+])
+def test_each_dependency_kind_rerenders_exactly_what_uses_it(projet, capsys, rel, old, new,
+                                                              expected):
+    build(projet, capsys)
+    before = snapshot(projet)
+    projet.replace(rel, old, new)
+    build(projet, capsys)
+    assert changed(before, snapshot(projet)) == expected
+
+
+def test_changing_an_image_rerenders_the_kit_that_shows_it(projet, capsys):
+    from PIL import Image
+    (projet.root / "workshops/images").mkdir()
+    Image.new("RGB", (40, 30), "navy").save(projet.root / "workshops/images/schema.png")
+    projet.replace("workshops/construire-son-reseau.md", "## Conseils d'animation\n",
+                   "## Conseils d'animation\n\n![Schéma](images/schema.png)\n")
+    build(projet, capsys)
+    before = snapshot(projet)
+    Image.new("RGB", (40, 30), "orange").save(projet.root / "workshops/images/schema.png")
+    build(projet, capsys)
+    assert changed(before, snapshot(projet)) == {A, KIT}
+
+
+def test_changing_an_option_rerenders(projet, capsys):
+    build(projet, capsys, "fiches")
+    before = (projet.root / A).read_bytes()
+    build(projet, capsys, "fiches", "--heure", "09:00")
+    assert (projet.root / A).read_bytes() != before
+    build(projet, capsys, "fiches")
+    assert (projet.root / A).read_bytes() == before  # back to the cached first render
+
+
+def test_jobs_1_and_jobs_2_give_identical_pdfs(projet, capsys, tmp_path):
+    other = make_project(tmp_path / "autre")
+    build(projet, capsys)
+    code, _out, err = other.run("--jobs", "2", capsys=capsys)
+    assert code == 0, err
+    for rel in (A, B, KIT, LIVRE):
+        assert (projet.root / rel).read_bytes() == (other.root / rel).read_bytes(), rel
