@@ -51,8 +51,8 @@ def test_no_change_rebuild_does_no_pdf_work(projet, capsys):
 @pytest.mark.parametrize("rel, old, new, expected", [
     ("workshops/construire-son-reseau.md", "Une action chacun.", "Une action chacun, datée.",
      {A, KIT}),
-    ("content/data/programme.yml", "Écouter puis prévenir.", "Écouter puis prévenir le jour même.",
-     {A, B, KIT, LIVRE}),
+    ("content/data/programme.yml", "role: Le binôme de mentors", "role: Le binôme de mentors du groupe",
+     {A, B, KIT}),
     ("templates/print/_fiche.html", "<h2 id=\"{{ prefix }}objectifs\">Objectifs</h2>",
      "<h2 id=\"{{ prefix }}objectifs\">Objectifs de la séance</h2>", {A, B, KIT}),
     ("templates/print/fiche.css", ".fiche-resume { font-size: 11pt;",
