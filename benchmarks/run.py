@@ -160,7 +160,7 @@ def naive_run(root: Path, config: Path, documents: list[Path], out: Path) -> tup
     return total, peak
 
 
-def run(ateliers: int, runs: int, jobs: int) -> dict:
+def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
     results: dict = {"ateliers": ateliers, "runs": runs, "jobs": jobs, "cpu": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="powao-bench-") as tmp:
         root = Path(tmp) / "projet"
@@ -190,19 +190,24 @@ def run(ateliers: int, runs: int, jobs: int) -> dict:
                               encoding="utf-8")
             cases["un_atelier"].append(measure(build, root)[:2])
             edited.write_text(original, encoding="utf-8")
+            if not naive:
+                continue
             print(f"Mesure {n}/{runs} : référence naïve (mkdocs build + weasyprint par PDF)…",
                   file=sys.stderr)
-            naive = Path(tmp) / f"naif-{n}"
-            config, documents = naive_inputs(root, naive)
-            cases["naif"].append(naive_run(root, config, documents, naive))
+            reference = Path(tmp) / f"naif-{n}"
+            config, documents = naive_inputs(root, reference)
+            cases["naif"].append(naive_run(root, config, documents, reference))
             results["pdf_naif"] = len(documents)
+        if not naive:
+            del cases["naif"]
         for name, values in cases.items():
             results[name] = {"temps_median_s": round(statistics.median(v[0] for v in values), 2),
                              "memoire_pic_mio": round(max(v[1] for v in values) / 2**20),
                              "temps_s": [round(v[0], 2) for v in values]}
-    base = results["naif"]["temps_median_s"]
-    for name in ("froid", "sans_changement", "un_atelier"):
-        results[name]["ratio_naif"] = round(results[name]["temps_median_s"] / base, 3)
+    if "naif" in results:
+        base = results["naif"]["temps_median_s"]
+        for name in ("froid", "sans_changement", "un_atelier"):
+            results[name]["ratio_naif"] = round(results[name]["temps_median_s"] / base, 3)
     return results
 
 
@@ -215,6 +220,8 @@ def table(results: dict) -> str:
              f"{results['jobs']} processus de rendu, {results['cpu']} cœurs",
              f"{'étape':<24}{'médiane':>10}{'pic mémoire':>14}{'× naïf':>9}"]
     for key, label in LABELS.items():
+        if key not in results:
+            continue
         r = results[key]
         ratio = f"{r['ratio_naif']:.2f}" if "ratio_naif" in r else ""
         lines.append(f"{label:<24}{r['temps_median_s']:>9.2f}s{r['memoire_pic_mio']:>10} Mio"
@@ -227,8 +234,10 @@ def main() -> int:
     parser.add_argument("--ateliers", type=int, default=60)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sans-naif", action="store_true",
+                        help="ne pas mesurer la référence naïve (longue à N = 300)")
     args = parser.parse_args()
-    results = run(args.ateliers, args.runs, args.jobs)
+    results = run(args.ateliers, args.runs, args.jobs, naive=not args.sans_naif)
     print(table(results))
     out = Path(__file__).with_name(f"resultats-{args.ateliers}.json")
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
