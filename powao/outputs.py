@@ -264,6 +264,7 @@ def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: i
         if not jobs:
             return pages
     total = len(jobs)
+    harfbuzz_notice()
     workers = max(1, min(workers, total))
     # Always in separate processes, even with one: each render is sandboxed.
     # "spawn": the site is built by another thread meanwhile, and forking a
@@ -290,6 +291,14 @@ def _collect(results, total: int, pages: dict[str, int], report: Report, start: 
             status = f"{count} page{'s' if count > 1 else ''}"
         print(f"PDF {done}/{total} : {job.label} ({status}) — {time.perf_counter() - start:.1f} s",
               file=sys.stderr, flush=True)
+
+
+def harfbuzz_notice() -> None:
+    """Say once when HarfBuzz subsetting is missing: PDFs still build, more slowly."""
+    import ctypes.util
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        print("Remarque : libharfbuzz-subset0 n'est pas installé ; les PDF sont produits, "
+              "plus lentement (installez-le avec « make setup »).", file=sys.stderr)
 
 
 def default_jobs() -> int:

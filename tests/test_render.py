@@ -116,3 +116,22 @@ def test_cross_reference_is_a_working_link_on_site_and_in_pdf(built):
             if a.get_object().get("/A")]
     assert ("https://mentorat.powao.fr/ateliers/methodologie/organiser-sa-semaine.html"
             in uris)
+
+
+def test_broken_link_makes_site_build_fail_naming_the_file(projet, capsys):
+    projet.replace(ATELIER, "## Conseils d'animation\n",
+                   "## Conseils d'animation\n\nVoir [la fiche disparue](fiche-disparue.md).\n")
+    code, _out, err = projet.run("site", "--jobs", "1", capsys=capsys)
+    assert code == 1
+    assert (f"{ATELIER}:{body_line(projet, 'fiche-disparue')}: lien vers « fiche-disparue.md » : "
+            "fichier introuvable.") in err
+    assert not (projet.root / "site").exists()
+
+
+def test_link_to_a_missing_anchor_fails_the_site_build(projet, capsys):
+    projet.replace(ATELIER, "atelier:organiser-sa-semaine", "atelier:organiser-sa-semaine#nulle-part")
+    code, _out, err = projet.run("site", "--jobs", "1", capsys=capsys)
+    assert code == 1
+    assert (f"{ATELIER}: lien cassé dans la page "
+            "ateliers/insertion-professionnelle/construire-son-reseau.html : l'ancre "
+            "« #nulle-part » n'existe pas dans ateliers/methodologie/organiser-sa-semaine.html") in err
