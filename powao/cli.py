@@ -182,6 +182,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
 
 
 def main(argv: list[str], root: Path) -> int:
+    root = Path(root).resolve()
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.commande or "tout"
