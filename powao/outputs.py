@@ -88,11 +88,11 @@ def _job_inputs(corpus: Corpus, job: Job) -> list[Path]:
     return sorted(p for p in wp.rglob("*") if p.is_file())
 
 
-def dependency_key(corpus: Corpus, job: Job, options: dict) -> str:
+def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> str:
     """Hash of everything the PDF depends on, computed without rendering it."""
     from .markup import scan
     from .pdf import build_epoch
-    digest = hashlib.sha256(code_fingerprint(corpus.root).encode())
+    digest = hashlib.sha256((code or code_fingerprint(corpus.root)).encode())
     digest.update(json.dumps({k: options.get(k) for k in sorted(options)}, sort_keys=True,
                              default=str).encode())
     digest.update(f"{job}|{build_epoch()}".encode())
@@ -248,8 +248,9 @@ def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: i
     keys: dict[Job, str] = {}
     if corpus is not None:
         todo = []
+        code = code_fingerprint(root)
         for job in jobs:
-            key = dependency_key(corpus, job, options)
+            key = dependency_key(corpus, job, options, code)
             cached, pages_file = _cached(root, key)
             if cached.exists() and pages_file.exists():
                 (out / job.path).parent.mkdir(parents=True, exist_ok=True)

@@ -86,16 +86,56 @@ class SiteBuilder:
         self.t = templates
         self.urls = Urls(corpus)
         self.pdfs = pdfs or {}  # site path -> label, for download buttons
+        self.cache = corpus.root / ".cache" / "pages"
+        self._context: str | None = None
+
+    def context_key(self) -> str:
+        """What every page may show besides its own file: the toolchain, all data files,
+        the front matter of every item (titles, summaries, durations…), the PDFs."""
+        if self._context is None:
+            import hashlib
+            import json
+
+            from .outputs import _digest_files, code_fingerprint
+            root = self.corpus.root
+            digest = hashlib.sha256(code_fingerprint(root).encode())
+            data = sorted((root / "content" / "data").glob("*.yml"))
+            data += sorted(p for p in (root / "whitepaper").rglob("*.yml"))
+            _digest_files(data, digest)
+            for source in sorted(self.corpus.sources, key=lambda s: s.rel):
+                digest.update(source.rel.encode())
+                digest.update(json.dumps(source.meta, sort_keys=True, default=str).encode())
+            digest.update(json.dumps([sorted(self.pdfs), self.edition]).encode())
+            self._context = digest.hexdigest()
+        return self._context
 
     # -- pages ------------------------------------------------------------------------
     def page(self, kind: str, ident: str, template: str, title: str, meta: dict[str, Any],
              source: str = "", **context: Any) -> SitePage:
+        """Render one page, or reuse it when neither its file nor anything it may show
+        changed (incremental builds and the live preview)."""
+        import hashlib
+        import json
         doc = self.urls.doc(kind, ident)
+        own = (self.corpus.root / source).read_bytes() if source else b""
+        key = hashlib.sha256(f"{self.context_key()}|{kind}|{ident}|{template}".encode()
+                             + own).hexdigest()
+        cached = self.cache / f"{key}.json"
+        if cached.exists():
+            saved = json.loads(cached.read_text(encoding="utf-8"))
+            self.assets.update(saved["assets"])
+            return SitePage(doc, title, saved["body"], meta, source)
+        self._page_assets: set[str] = set()
         html = self.t.render(template, urls=self.urls, pdfs=self.pdfs, doc=doc, **context)
         body = self.t.renderer.finish(html, self._linker(doc))
         if self.edition != "public":
             from .pdf import BANDEAUX
             body = f'<p class="powao-bandeau-edition">{BANDEAUX[self.edition]}</p>\n' + body
+        self.cache.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.tmp")
+        tmp.write_text(json.dumps({"body": body, "assets": sorted(self._page_assets)},
+                                  ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cached)
         return SitePage(doc, title, body, meta, source)
 
     def _linker(self, doc: str):
@@ -103,7 +143,9 @@ class SiteBuilder:
 
         def link(url: str) -> str:
             if url.startswith("asset/"):
-                self.assets.add(url.split("/", 1)[1].split("#")[0])
+                asset = url.split("/", 1)[1].split("#")[0]
+                self.assets.add(asset)
+                self._page_assets.add(asset)
             return inner(url)
         return link
 

@@ -97,3 +97,18 @@ def test_jobs_1_and_jobs_2_give_identical_pdfs(projet, capsys, tmp_path):
     assert code == 0, err
     for rel in (A, B, KIT, LIVRE):
         assert (projet.root / rel).read_bytes() == (other.root / rel).read_bytes(), rel
+
+
+def test_site_pages_follow_edits_of_their_file_and_of_titles_they_show(projet, capsys):
+    page = projet.root / "site/ateliers/insertion-professionnelle/construire-son-reseau.html"
+    build(projet, capsys, "site")
+    projet.replace("workshops/construire-son-reseau.md", "Parce que", "Justement parce que")
+    build(projet, capsys, "site")
+    assert "Justement parce que" in page.read_text(encoding="utf-8")
+    projet.replace("workshops/organiser-sa-semaine.md", "titre: Organiser sa semaine",
+                   "titre: Organiser sa semaine de travail")
+    build(projet, capsys, "site")
+    assert "Séance précédente : Organiser sa semaine de travail" in page.read_text(
+        encoding="utf-8").replace("\u00a0", " ")
+    cycle = (projet.root / "site/cycles/cycle-test.html").read_text(encoding="utf-8")
+    assert "Organiser sa semaine de travail" in cycle
