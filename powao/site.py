@@ -265,11 +265,13 @@ class SiteBuilder:
         root = self.corpus.root
         theme = root / "templates" / "site" / "assets"
         shutil.copytree(theme, docs / "assets", dirs_exist_ok=True)
-        # One identity for site and print: the same brand.css (fonts, colours).
-        shutil.copyfile(root / "templates" / "stylesheets" / "brand.css",
-                        docs / "assets" / "stylesheets" / "brand.css")
+        # One identity for site and print: the same brand.css (colours) and fonts.
+        for name in ("brand.css", "fonts-web.css"):
+            shutil.copyfile(root / "templates" / "stylesheets" / name,
+                            docs / "assets" / "stylesheets" / name)
         fonts = docs / "assets" / "fonts"
-        shutil.copytree(root / "templates" / "fonts", fonts, dirs_exist_ok=True)
+        shutil.copytree(root / "templates" / "fonts", fonts, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.ttf"))  # print-only copies
         from .images import copy_published
         for rel in sorted(self.assets):  # images are published without their metadata
             copy_published(root / rel, docs / "assets" / "contenu" / rel,
