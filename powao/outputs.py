@@ -155,12 +155,17 @@ def stop_workers() -> None:
             process.join(timeout=5)
 
 
-def _init(root: str, options: dict) -> None:
+def _init(root: str, options: dict, corpus_bytes: bytes = b"") -> None:
+    import pickle
+
     from .pipeline import load_and_check
     from .templating import Templates
     _die_with_parent()
     _limits(options)
-    corpus, _report = load_and_check(Path(root), edition=options.get("edition", "public"))
+    if corpus_bytes:  # the corpus the main process already checked: no second load
+        corpus = pickle.loads(corpus_bytes)
+    else:
+        corpus, _report = load_and_check(Path(root), edition=options.get("edition", "public"))
     _state.update(templates=Templates(corpus), options=options)
     import weasyprint  # noqa: F401  - pay the import once per worker
 
@@ -271,8 +276,10 @@ def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: i
     # "spawn": the site is built by another thread meanwhile, and forking a
     # process that has threads can copy a held lock and hang the worker.
     context = multiprocessing.get_context("spawn")
+    import pickle
+    corpus_bytes = pickle.dumps(corpus) if corpus is not None else b""
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=(str(root), options)) as pool:
+                             initargs=(str(root), options, corpus_bytes)) as pool:
         _pools.append(pool)
         try:
             futures = [pool.submit(_run, job, str(out), keys.get(job, "")) for job in jobs]

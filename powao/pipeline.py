@@ -40,7 +40,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
     import time
 
     from . import linkcheck, outputs, publish
-    from .site import SiteBuilder, build_cached, mkdocs_errors
+    from .site import SiteBuilder, build_cached, mark_checked, mkdocs_errors
     from .templating import Templates
 
     options = options or {}
@@ -76,8 +76,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
                                   edition)
             docs, site_dir = stage / "docs", stage / "site"
             site_pages = builder.write_docs(docs)
-            messages = build_cached(builder.config(docs, site_dir), stage / "mkdocs.yml",
-                                    root / ".cache" / "site")
+            messages, reused = build_cached(builder.config(docs, site_dir),
+                                            stage / "mkdocs.yml", root / ".cache" / "site")
             mkdocs_errors(messages, site_pages, build_report)
             timings["site"] = time.perf_counter() - step
         thread.join()
@@ -88,9 +88,11 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             if pdf_out.exists():
                 shutil.copytree(pdf_out / "pdf", site_dir / "pdf", dirs_exist_ok=True)
             sources = {p.doc[:-3] + ".html": p.source for p in site_pages if p.source}
-            linkcheck.check_site(site_dir, sources, build_report)      # every link, every anchor
-            if build_report.errors:
-                raise ContentError(build_report)
+            if not reused:  # an identical site was checked when it was first built
+                linkcheck.check_site(site_dir, sources, build_report)  # every link and anchor
+                if build_report.errors:
+                    raise ContentError(build_report)
+                mark_checked(site_dir, stage / "mkdocs.yml", root / ".cache" / "site")
             publish.swap_in(site_dir, published)                        # 5. write, atomically
         else:
             for folder in sorted({str(Path(j.path).parent) for j in jobs if j.kind != "livre"}):

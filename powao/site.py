@@ -381,8 +381,11 @@ def tree_digest(folder: Path, extra: str = "") -> str:
     return digest.hexdigest()
 
 
-def build_cached(config: dict[str, Any], config_path: Path, cache: Path) -> list[str]:
-    """Run MkDocs unless the very same docs tree was built before: then reuse it."""
+def build_cached(config: dict[str, Any], config_path: Path,
+                 cache: Path) -> tuple[list[str], bool]:
+    """Run MkDocs unless the very same docs tree was built before: then reuse it.
+    Returns (MkDocs warnings, reused). The cache only keeps a site whose links were
+    all checked (see `mark_checked`)."""
     import mkdocs
     import material
     docs, site_dir = Path(config["docs_dir"]), Path(config["site_dir"])
@@ -390,18 +393,25 @@ def build_cached(config: dict[str, Any], config_path: Path, cache: Path) -> list
     key = tree_digest(docs, yaml.safe_dump(stable, allow_unicode=True, sort_keys=True)
                       + mkdocs.__version__ + material.__version__)
     entry = cache / key
-    if entry.is_dir():
-        shutil.copytree(entry, site_dir)
-        return []
-    messages = run_mkdocs(config, config_path)
-    if not messages and site_dir.is_dir():
-        if cache.is_dir():
-            shutil.rmtree(cache, ignore_errors=True)  # keep only the latest site
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f".{key}.tmp"
-        shutil.copytree(site_dir, tmp)
-        tmp.rename(entry)
-    return messages
+    config_path.with_suffix(".cle").write_text(key)
+    if (entry / ".verifie").is_file():
+        shutil.copytree(entry, site_dir, ignore=shutil.ignore_patterns(".verifie"))
+        return [], True
+    return run_mkdocs(config, config_path), False
+
+
+def mark_checked(site_dir: Path, config_path: Path, cache: Path) -> None:
+    """Remember a site whose every link was checked, for the next identical build."""
+    key = config_path.with_suffix(".cle").read_text()
+    if (cache / key / ".verifie").is_file():
+        return
+    if cache.is_dir():
+        shutil.rmtree(cache, ignore_errors=True)  # keep only the latest site
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{key}.tmp"
+    shutil.copytree(site_dir, tmp, ignore=shutil.ignore_patterns("pdf"))
+    (tmp / ".verifie").write_text("liens vérifiés\n")
+    tmp.rename(cache / key)
 
 
 def run_mkdocs(config: dict[str, Any], config_path: Path) -> list[str]:
