@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import Report
 from .loader import Corpus
-from .markup import scan
+from .markup import scan, strings
 
 EDITIONS = ("public", "interne", "brouillons")
 KINDS = ("pages", "ateliers", "cycles", "parcours", "modules", "chapitres")
@@ -98,18 +98,12 @@ def _check_links(full: Corpus, kept: Corpus, edition: str, report: Report) -> No
 
 
 def _check_fields(full: Corpus, kept: Corpus, item: Any, report: Report) -> None:
-    def walk(value: Any, loc: tuple[Any, ...]) -> None:
-        if isinstance(value, dict):
-            for key, sub in value.items():
-                walk(sub, loc + (key,))
-        elif isinstance(value, list):
-            for index, sub in enumerate(value):
-                walk(sub, loc + (index,))
-        elif isinstance(value, str) and "](" in value:
-            line = item.src.line(loc)
-            for token in scan(value, line):
-                if token.kind == "xref":
-                    target = _hidden(full, kept, token.arg, token.value.split("#")[0])
-                    if target is not None:
-                        _report(report, item.src, line, token.arg, target)
-    walk(item.src.meta, ())
+    for loc, value in strings(item.src.meta):
+        if "](" not in value:
+            continue
+        line = item.src.line(loc)
+        for token in scan(value, line):
+            if token.kind == "xref":
+                target = _hidden(full, kept, token.arg, token.value.split("#")[0])
+                if target is not None:
+                    _report(report, item.src, line, token.arg, target)

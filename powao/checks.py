@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from . import model as m
 from .errors import Report, suggestion
 from .loader import Corpus
-from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan
+from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan, strings
 from .sources import Source
 
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
@@ -45,26 +45,20 @@ def check(corpus: Corpus, report: Report) -> None:
 
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
     """Markdown inside YAML fields (consignes, ressources…) follows the same rules."""
-    def walk(value: Any, loc: tuple[Any, ...]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, loc + (key,))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, loc + (index,))
-        elif isinstance(value, str) and not _is_public_contact_field(source, loc):
-            line = source.line(loc)
-            check_privacy(corpus, source, value, line, report, _field(loc))
-            if not any(c in value for c in "[{<!"):
-                return
-            for pattern, label in FORBIDDEN_HTML:
-                if pattern.search(value):
-                    report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
-                                 "en Markdown", _field(loc))
-            for token in scan(value, line):
-                _check_token(corpus, source, Token(token.kind, token.value, line, token.arg,
-                                                   token.text), report)
-    walk(source.meta, ())
+    for loc, value in strings(source.meta):
+        if _is_public_contact_field(source, loc):
+            continue
+        line = source.line(loc)
+        check_privacy(corpus, source, value, line, report, _field(loc))
+        if not any(c in value for c in "[{<!"):
+            continue
+        for pattern, label in FORBIDDEN_HTML:
+            if pattern.search(value):
+                report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
+                             "en Markdown", _field(loc))
+        for token in scan(value, line):
+            _check_token(corpus, source, Token(token.kind, token.value, line, token.arg,
+                                               token.text), report)
 
 
 def _is_public_contact_field(source: Source, loc: tuple[Any, ...]) -> bool:

@@ -79,6 +79,18 @@ def scan(body: str, first_line: int) -> list[Token]:
     return tokens
 
 
+def strings(value, loc: tuple = ()):
+    """Every string of a parsed YAML tree, with its location (for line numbers)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, loc + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, loc + (index,))
+    elif isinstance(value, str):
+        yield loc, value
+
+
 def lookup(data: dict, path: str):
     """Follow a dotted path in nested dicts / objects; raises KeyError."""
     current = data

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Report
+from .pdf import hash_files
 from .loader import Corpus
 from .urls import Urls
 
@@ -46,12 +47,6 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
 
 
 # -- dependency cache (no render process at all when nothing changed) -----------------
-def _digest_files(paths, digest) -> None:
-    for path in paths:
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<absent>")
-
-
 def code_fingerprint(root: Path) -> str:
     """The toolchain itself: code, templates, stylesheets, fonts, site configuration.
 
@@ -60,7 +55,7 @@ def code_fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
     files = sorted((root / "powao").glob("*.py")) + sorted(
         p for p in (root / "templates").rglob("*") if p.is_file()) + [root / "mkdocs.yml"]
-    _digest_files(files, digest)
+    hash_files(files, digest)
     import pydyf
     import weasyprint
     digest.update(f"{weasyprint.__version__}|{pydyf.__version__}".encode())
@@ -101,7 +96,7 @@ def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> s
         for ident, item in sorted(getattr(corpus, kind).items()):
             digest.update(f"{kind}/{ident}/{item.titre}/{item.statut}/{item.diffusion}".encode())
     inputs = _shared_inputs(corpus) + _job_inputs(corpus, job)
-    _digest_files(inputs, digest)
+    hash_files(inputs, digest)
     for path in inputs:  # images and files the sources point at
         if path.suffix == ".md" and path.is_file():
             text = path.read_text(encoding="utf-8")
@@ -109,7 +104,7 @@ def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> s
                 if token.kind in ("image", "link") and ":" not in token.value:
                     target = (path.parent / token.value.split("#")[0]).resolve()
                     if target.is_file() and target.is_relative_to(corpus.root):
-                        _digest_files([target], digest)
+                        hash_files([target], digest)
     return digest.hexdigest()
 
 

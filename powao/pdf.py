@@ -121,9 +121,11 @@ FILE_URI = re.compile(r'file://[^"\')\s<>]+')
 _fingerprints: dict[Path, str] = {}
 
 
-def _hash_file(path: Path, digest) -> None:
-    digest.update(path.as_posix().encode())
-    digest.update(path.read_bytes() if path.is_file() else b"<absent>")
+def hash_files(paths, digest) -> None:
+    """Feed each file's path and bytes to a hash (a missing file counts too)."""
+    for path in paths:
+        digest.update(path.as_posix().encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<absent>")
 
 
 def toolchain_fingerprint(root: Path) -> str:
@@ -136,8 +138,8 @@ def toolchain_fingerprint(root: Path) -> str:
         for folder in ("templates/print", "templates/stylesheets", "templates/fonts"):
             for path in sorted((root / folder).rglob("*")):
                 if path.is_file():
-                    _hash_file(path, digest)
-        _hash_file(Path(__file__), digest)
+                    hash_files([path], digest)
+        hash_files([Path(__file__)], digest)
         _fingerprints[root] = digest.hexdigest()
     return _fingerprints[root]
 
@@ -149,7 +151,7 @@ def cache_key(document_html: str, root: Path, base_url: str) -> str:
     digest.update(toolchain_fingerprint(root).encode())
     digest.update(base_url.encode())
     for uri in sorted(set(FILE_URI.findall(document_html))):
-        _hash_file(Path(unquote(urlsplit(uri).path)), digest)
+        hash_files([Path(unquote(urlsplit(uri).path))], digest)
     digest.update(str(build_epoch()).encode())
     return digest.hexdigest()
 

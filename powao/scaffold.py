@@ -6,13 +6,12 @@ comment; optional fields without a value are shown commented out.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from . import model as m
 from .errors import UsageError, suggestion
+from .render import slugify as _slugify
 
 STARTERS: dict[str, dict[str, Any]] = {
     "atelier": {
@@ -100,8 +99,8 @@ FOLDERS = {"atelier": "workshops", "module": "trainings/modules", "chapitre": "w
 
 
 def slugify(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sans-titre"
+    """The file name of a new content file: the same rule as heading ids."""
+    return _slugify(title)
 
 
 def _yaml_value(value: Any) -> str:

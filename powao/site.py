@@ -96,12 +96,13 @@ class SiteBuilder:
             import hashlib
             import json
 
-            from .outputs import _digest_files, code_fingerprint
+            from .outputs import code_fingerprint
+            from .pdf import hash_files
             root = self.corpus.root
             digest = hashlib.sha256(code_fingerprint(root).encode())
             data = sorted((root / "content" / "data").glob("*.yml"))
             data += sorted(p for p in (root / "whitepaper").rglob("*.yml"))
-            _digest_files(data, digest)
+            hash_files(data, digest)
             for source in sorted(self.corpus.sources, key=lambda s: s.rel):
                 digest.update(source.rel.encode())
                 digest.update(json.dumps(source.meta, sort_keys=True, default=str).encode())
