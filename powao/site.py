@@ -21,6 +21,7 @@ from . import model as m
 from .errors import BuildError, Report
 from .loader import Corpus
 from .templating import Templates
+from .typography import typographier_texte
 from .urls import PAGE_SECTIONS, Urls
 
 H2_FULL = re.compile(r'<h2(?: [^>]*)?>.*?</h2>', re.S)
@@ -118,6 +119,7 @@ class SiteBuilder:
         import hashlib
         import json
         doc = self.urls.doc(kind, ident)
+        title = typographier_texte(title)  # the H1 and the tab title, like the body
         own = (self.corpus.root / source).read_bytes() if source else b""
         key = hashlib.sha256(f"{self.context_key()}|{kind}|{ident}|{template}".encode()
                              + own).hexdigest()
@@ -222,7 +224,7 @@ class SiteBuilder:
         pages = sorted(c.pages.values(), key=lambda p: (p.ordre, p.titre))
 
         def group(section: str) -> list[Any]:
-            return [{p.titre: u.doc("page", p.id)} for p in pages
+            return [{typographier_texte(p.titre): u.doc("page", p.id)} for p in pages
                     if PAGE_SECTIONS.get(p.id, "ressources") == section and p.id != "index"]
 
         nav: list[Any] = [{"Accueil": "index.md"} if "index" in c.pages else {}]
@@ -230,26 +232,26 @@ class SiteBuilder:
         axes_nav: list[Any] = [u.doc("index", "ateliers")]
         for axe in (c.programme.axes if c.programme else []):
             items = [u.doc("axe", axe.id)] + [
-                {a.titre: u.doc("atelier", a.id)}
+                {typographier_texte(a.titre): u.doc("atelier", a.id)}
                 for a in sorted(c.ateliers.values(), key=lambda a: a.titre) if a.axe == axe.id]
-            axes_nav.append({axe.titre: items})
+            axes_nav.append({typographier_texte(axe.titre): items})
         nav.append({"Ateliers": axes_nav})
         nav.append({"Cycles": [u.doc("index", "cycles")] +
-                    [{cy.titre: u.doc("cycle", cid)} for cid, cy in c.cycles.items()]})
+                    [{typographier_texte(cy.titre): u.doc("cycle", cid)} for cid, cy in c.cycles.items()]})
         formation: list[Any] = [u.doc("index", "formation")]
         for pid, parcours in c.parcours.items():
-            mods = [u.doc("parcours", pid)] + [{c.modules[mid].titre: u.doc("module", mid)}
+            mods = [u.doc("parcours", pid)] + [{typographier_texte(c.modules[mid].titre): u.doc("module", mid)}
                                                 for mid in parcours.modules if mid in c.modules
                                                 and u.doc("module", mid).startswith(f"formation/{pid}/")]
-            formation.append({parcours.titre: mods})
-        loose = [{mo.titre: u.doc("module", mid)} for mid, mo in c.modules.items()
+            formation.append({typographier_texte(parcours.titre): mods})
+        loose = [{typographier_texte(mo.titre): u.doc("module", mid)} for mid, mo in c.modules.items()
                  if u.doc("module", mid).startswith("formation/modules/")]
         if loose:
             formation.append({"Autres modules": loose})
         nav.append({"Formation": formation})
         nav += group("securite")
         if c.livre:
-            chapters = [{c.chapitres[ch].titre: u.doc("chapitre", ch)}
+            chapters = [{typographier_texte(c.chapitres[ch].titre): u.doc("chapitre", ch)}
                         for ch in c.livre.chapitres if ch in c.chapitres]
             nav.append({"Livre blanc": [u.doc("index", "livre-blanc"), *chapters,
                                          {"Références": u.doc("index", "references")}]})

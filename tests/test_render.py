@@ -135,3 +135,15 @@ def test_link_to_a_missing_anchor_fails_the_site_build(projet, capsys):
     assert (f"{ATELIER}: lien cassé dans la page "
             "ateliers/insertion-professionnelle/construire-son-reseau.html : l'ancre "
             "« #nulle-part » n'existe pas dans ateliers/methodologie/organiser-sa-semaine.html") in err
+
+
+def test_page_titles_and_navigation_get_french_typography(projet, capsys):
+    projet.replace("workshops/organiser-sa-semaine.md", "titre: Organiser sa semaine",
+                   "titre: \"L'agenda : organiser sa semaine\"")
+    code, _out, err = projet.run("site", "--jobs", "1", capsys=capsys)
+    assert code == 0, err
+    html = (projet.root / "site/ateliers/methodologie/organiser-sa-semaine.html").read_text(
+        encoding="utf-8")
+    assert "L’agenda\u00a0: organiser sa semaine</h1>" in html
+    assert "<title>L’agenda\u00a0: organiser sa semaine" in html
+    assert "L'agenda" not in html.replace("&#39;", "'")  # navigation included
