@@ -173,6 +173,7 @@ class SiteBuilder:
             axe = axes.get(atelier.axe)
             tags = [axe.titre if axe else atelier.axe, m_modalite(atelier.modalite)]
             tags += [k for k in atelier.mots_cles if k not in tags]
+            tags = [typographier_texte(t) for t in tags]
             out.append(self.page("atelier", aid, "site/atelier.html", atelier.titre,
                                  {"description": atelier.resume, "tags": tags},
                                  atelier.src.rel, atelier=atelier, axe=axe,
