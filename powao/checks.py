@@ -14,6 +14,7 @@ from .sources import Source
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
                   re.IGNORECASE)
 
+MAYBE_HTML = re.compile(r"<|javascript", re.I)  # cheap test before the patterns below
 FORBIDDEN_HTML = [
     (re.compile(r"<\s*script\b", re.I), "balise <script>"),
     (re.compile(r"<\s*style\b", re.I), "balise <style>"),
@@ -52,7 +53,7 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
         check_privacy(corpus, source, value, line, report, _field(loc))
         if not any(c in value for c in "[{<!"):
             continue
-        for pattern, label in FORBIDDEN_HTML:
+        for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(value) else ()):
             if pattern.search(value):
                 report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
                              "en Markdown", _field(loc))
@@ -188,6 +189,7 @@ def _data_keys(corpus: Corpus) -> list[str]:
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\d/])(?:\+33[\s.]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+PHONE_HINT = re.compile(r"(?:\+33|0)[1-9]")
 
 
 def _digits(text: str) -> str:
@@ -204,17 +206,26 @@ def public_contacts(corpus: Corpus) -> tuple[set[str], set[str]]:
 
 def check_privacy(corpus: Corpus, source: Source, text: str, line: int, report: Report,
                   field: str = "") -> None:
-    """No personal contact data: only the programme's public contacts may appear."""
+    """No personal contact data: only the programme's public contacts may appear.
+
+    `text` may span several lines; `line` is the line of its first character."""
+    found_emails = [(mt.group(0), mt.start()) for mt in EMAIL.finditer(text)] if "@" in text else []
+    found_phones = ([(mt.group(0), mt.start()) for mt in PHONE.finditer(text)]
+                    if PHONE_HINT.search(text) else [])  # cheap tests first: most strings
+    if not found_emails and not found_phones:
+        return
     emails, phones = public_contacts(corpus)
-    for found in EMAIL.findall(text):
+    for found, start in found_emails:
         if found.lower() not in emails:
-            report.error(source.rel, line, f"adresse e-mail « {found} » : aucune coordonnée "
+            report.error(source.rel, line + text.count("\n", 0, start),
+                         f"adresse e-mail « {found} » : aucune coordonnée "
                          "personnelle dans les contenus. Citez un rôle (« le ou la référent·e du "
                          "programme ») ou ajoutez l'adresse aux contacts_publics de "
                          "content/data/programme.yml si elle est publique", field)
-    for found in PHONE.findall(text):
+    for found, start in found_phones:
         if _digits(found) not in phones:
-            report.error(source.rel, line, f"numéro de téléphone « {found.strip()} » : aucune "
+            report.error(source.rel, line + text.count("\n", 0, start),
+                         f"numéro de téléphone « {found.strip()} » : aucune "
                          "coordonnée personnelle dans les contenus. Citez un rôle ou ajoutez le "
                          "numéro aux contacts_publics de content/data/programme.yml s'il est "
                          "public", field)
@@ -248,10 +259,9 @@ def _check_privacy_data(corpus: Corpus, report: Report) -> None:
 
 
 def check_body(corpus: Corpus, source: Source, report: Report) -> None:
-    for index, line in enumerate(source.body.split("\n")):
-        check_privacy(corpus, source, line, source.body_line + index, report)
+    check_privacy(corpus, source, source.body, source.body_line, report)
     for index, line in enumerate(masked_lines(source.body)):
-        for pattern, label in FORBIDDEN_HTML:
+        for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(line) else ()):
             if pattern.search(line):
                 report.error(source.rel, source.body_line + index,
                              f"HTML refusé : {label}. Écrivez le contenu en Markdown "

@@ -39,7 +39,7 @@ def masked_lines(body: str) -> list[str]:
     out = []
     in_fence = None
     for line in body.split("\n"):
-        fence = FENCE.match(line)
+        fence = FENCE.match(line) if ("`" in line or "~" in line) else None
         if in_fence:
             out.append(" " * len(line))
             if fence and fence.group(1) == in_fence:
@@ -49,7 +49,7 @@ def masked_lines(body: str) -> list[str]:
             in_fence = fence.group(1)
             out.append(" " * len(line))
             continue
-        out.append(CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+        out.append(CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
     return out
 
 
@@ -60,6 +60,8 @@ BLOCK_DIRECTIVES = ("figure", "temoignage", "chiffres-cles", "chaine-alerte", "c
 def scan(body: str, first_line: int) -> list[Token]:
     tokens: list[Token] = []
     for index, line in enumerate(masked_lines(body)):
+        if "{{" not in line and "](" not in line and "[@" not in line:
+            continue  # most lines: plain prose
         number = first_line + index
         for m in DIRECTIVE.finditer(line):
             name, arg = m.group(1), (m.group(2) or "").strip()
