@@ -165,7 +165,7 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
 
 def cmd_serve(args: argparse.Namespace, root: Path) -> int:
     from .serve import serve
-    serve(root, port=args.port)
+    serve(root, port=args.port, workers=getattr(args, "jobs", None))
     return EXIT_OK
 
 

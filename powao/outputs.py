@@ -88,7 +88,8 @@ def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> s
     from .markup import scan
     from .pdf import build_epoch
     digest = hashlib.sha256((code or code_fingerprint(corpus.root)).encode())
-    digest.update(json.dumps({k: options.get(k) for k in sorted(options)}, sort_keys=True,
+    # Unset options are left out: the preview and a build share their cache.
+    digest.update(json.dumps({k: v for k, v in options.items() if v}, sort_keys=True,
                              default=str).encode())
     digest.update(f"{job}|{build_epoch()}".encode())
     # Titles and publication state of every item: cross-references print them.
@@ -151,23 +152,43 @@ def stop_workers() -> None:
 
 
 def _init(root: str, options: dict, corpus_bytes: bytes = b"") -> None:
-    import pickle
-
-    from .pipeline import load_and_check
-    from .templating import Templates
     _die_with_parent()
     _limits(options)
+    _state.update(root=root, options=options)
     if corpus_bytes:  # the corpus the main process already checked: no second load
-        corpus = pickle.loads(corpus_bytes)
-    else:
-        corpus, _report = load_and_check(Path(root), edition=options.get("edition", "public"))
-    _state.update(templates=Templates(corpus), options=options)
+        _use_corpus(corpus_bytes)
     import weasyprint  # noqa: F401  - pay the import once per worker
+
+
+def _use_corpus(corpus_bytes: bytes) -> None:
+    """Load a corpus sent by the main process (the live preview sends a new one after
+    each edit; a worker keeps it until the next one)."""
+    import pickle
+
+    from .templating import Templates
+    digest = hashlib.sha256(corpus_bytes).hexdigest()
+    if _state.get("digest") != digest:
+        _state.update(templates=Templates(pickle.loads(corpus_bytes)), digest=digest)
+
+
+def ready() -> bool:
+    """A no-op job: submitting it makes the pool start a process."""
+    return True
+
+
+def _templates():
+    if "templates" not in _state:  # no corpus sent: load it here
+        from .pipeline import load_and_check
+        from .templating import Templates
+        corpus, _report = load_and_check(Path(_state["root"]),
+                                         edition=_state["options"].get("edition", "public"))
+        _state["templates"] = Templates(corpus)
+    return _state["templates"]
 
 
 def render(job: Job, out: Path) -> int:
     from . import fiches
-    templates = _state["templates"]
+    templates = _templates()
     options = _state["options"]
     edition = options.get("edition", "public")
     if not out.parent.exists():  # the build was stopped and its staging folder removed
@@ -206,8 +227,10 @@ def _remember(root: Path, key: str, target: Path, pages: int) -> None:
     pages_file.write_text(str(pages))
 
 
-def _run(job: Job, out: str, key: str = "") -> tuple[Job, int, str]:
+def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[Job, int, str]:
     import signal
+    if corpus_bytes:
+        _use_corpus(corpus_bytes)
     options = _state.get("options", {})
     limit = float(options.get("temps_max_s", TIME_LIMIT_S))
     signal.signal(signal.SIGALRM, _alarm)
@@ -217,7 +240,7 @@ def _run(job: Job, out: str, key: str = "") -> tuple[Job, int, str]:
             raise RuntimeError("panne simulée")
         pages = render(job, Path(out))
         if key:
-            _remember(_state["templates"].corpus.root, key, Path(out) / job.path, pages)
+            _remember(_templates().corpus.root, key, Path(out) / job.path, pages)
         return job, pages, ""
     except RenderTimeout:
         return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
@@ -234,57 +257,72 @@ def _run(job: Job, out: str, key: str = "") -> tuple[Job, int, str]:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Corpus,
+               pages: dict[str, int]) -> dict[Job, str]:
+    """Copy into `out` every PDF whose dependencies did not change since it was last
+    rendered (its page count goes to `pages`); returns the others with their keys."""
+    todo: dict[Job, str] = {}
+    code = code_fingerprint(root)
+    for job in jobs:
+        key = dependency_key(corpus, job, options, code)
+        cached, pages_file = _cached(root, key)
+        if cached.exists() and pages_file.exists():
+            (out / job.path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, out / job.path)
+            pages[job.path] = int(pages_file.read_text())
+        else:
+            todo[job] = key
+    if len(todo) < len(jobs):
+        print(f"PDF : {len(jobs) - len(todo)}/{len(jobs)} inchangés, repris du cache",
+              file=sys.stderr)
+    return todo
+
+
+def new_pool(root: Path, options: dict, workers: int, corpus_bytes: bytes = b"") -> ProcessPoolExecutor:
+    """Render processes. Always separate processes, even one: each render is sandboxed.
+    "spawn": the site is built by another thread meanwhile, and forking a process
+    that has threads can copy a held lock and hang the worker."""
+    harfbuzz_notice()
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
+                               initargs=(str(root), options, corpus_bytes))
+
+
 def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
-               report: Report, corpus: Corpus | None = None) -> dict[str, int]:
+               report: Report, corpus: Corpus | None = None,
+               pool: ProcessPoolExecutor | None = None, on_done=None) -> dict[str, int]:
     """Render every job into `out`; problems go to `report`; returns pages per path.
 
     A PDF whose dependencies did not change since it was last rendered is copied
-    from the cache; only the others go to the render processes."""
-    pages: dict[str, int] = {}
-    if not jobs:
-        return pages
-    total = len(jobs)
-    start = time.perf_counter()
-    keys: dict[Job, str] = {}
-    if corpus is not None:
-        todo = []
-        code = code_fingerprint(root)
-        for job in jobs:
-            key = dependency_key(corpus, job, options, code)
-            cached, pages_file = _cached(root, key)
-            if cached.exists() and pages_file.exists():
-                (out / job.path).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(cached, out / job.path)
-                pages[job.path] = int(pages_file.read_text())
-            else:
-                keys[job] = key
-                todo.append(job)
-        if len(todo) < total:
-            print(f"PDF : {total - len(todo)}/{total} inchangés, repris du cache", file=sys.stderr)
-        jobs = todo
-        if not jobs:
-            return pages
-    total = len(jobs)
-    harfbuzz_notice()
-    workers = max(1, min(workers, total))
-    # Always in separate processes, even with one: each render is sandboxed.
-    # "spawn": the site is built by another thread meanwhile, and forking a
-    # process that has threads can copy a held lock and hang the worker.
-    context = multiprocessing.get_context("spawn")
+    from the cache; only the others go to the render processes. With `pool` (the
+    live preview keeps one between edits), the corpus travels with each job;
+    `on_done(job)` is called as soon as each PDF is written."""
     import pickle
+    pages: dict[str, int] = {}
+    start = time.perf_counter()
+    keys = from_cache(root, jobs, out, options, corpus, pages) if corpus is not None \
+        else dict.fromkeys(jobs, "")
+    if not keys:
+        return pages
     corpus_bytes = pickle.dumps(corpus) if corpus is not None else b""
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=(str(root), options, corpus_bytes)) as pool:
-        _pools.append(pool)
-        try:
-            futures = [pool.submit(_run, job, str(out), keys.get(job, "")) for job in jobs]
-            _collect((f.result() for f in as_completed(futures)), total, pages, report, start)
-        finally:
-            _pools.remove(pool)
+    owned = pool is None
+    if owned:
+        pool = new_pool(root, options, max(1, min(workers, len(keys))), corpus_bytes)
+    _pools.append(pool)
+    try:
+        sent = b"" if owned else corpus_bytes
+        futures = [pool.submit(_run, job, str(out), key, sent) for job, key in keys.items()]
+        _collect((f.result() for f in as_completed(futures)), len(keys), pages, report, start,
+                 on_done)
+    finally:
+        _pools.remove(pool)
+        if owned:
+            pool.shutdown()
     return pages
 
 
-def _collect(results, total: int, pages: dict[str, int], report: Report, start: float) -> None:
+def _collect(results, total: int, pages: dict[str, int], report: Report, start: float,
+             on_done=None) -> None:
     for done, (job, count, error) in enumerate(results, start=1):
         if error:
             report.error(job.source, 0, error)
@@ -292,6 +330,8 @@ def _collect(results, total: int, pages: dict[str, int], report: Report, start: 
         else:
             pages[job.path] = count
             status = f"{count} page{'s' if count > 1 else ''}"
+            if on_done is not None:
+                on_done(job)
         print(f"PDF {done}/{total} : {job.label} ({status}) — {time.perf_counter() - start:.1f} s",
               file=sys.stderr, flush=True)
 
