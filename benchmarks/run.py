@@ -8,7 +8,8 @@ Usage (from the repository root):
 
 It copies the toolchain into a temporary folder, generates N workshops, 10
 training modules and a long white paper from the real content, then measures
-median wall time and peak memory (RSS of the whole process tree, sampled) of:
+median wall time and peak memory (PSS of the whole process tree, sampled every
+50 ms) of:
 `check`, a cold full build, a no-change rebuild, a rebuild after editing one
 workshop; and, on the same corpus, a naive baseline: `mkdocs build` plus one
 `weasyprint` command per PDF, run one after the other. Prints a table (French)
@@ -71,14 +72,20 @@ def generate(root: Path, ateliers: int, modules: int, chapitres: int) -> None:
 
 
 # -- measuring ------------------------------------------------------------------------------
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants."""
+def tree_memory(pid: int) -> int:
+    """Memory (bytes) of a process and all its descendants, as PSS: each shared page
+    counts once, split between the processes that share it. (Summing RSS would count
+    the pages a forked render process shares with the build several times.)"""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024
+            try:
+                rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+                total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1)) * 1024
+            except OSError:  # kernels without smaps_rollup: resident size
+                status = Path(f"/proc/{current}/status").read_text()
+                total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 stack += [int(c) for c in children]
@@ -88,7 +95,7 @@ def tree_rss(pid: int) -> int:
 
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak tree RSS bytes, exit code)."""
+    """(wall seconds, peak memory of the process tree in bytes, exit code)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
@@ -97,7 +104,7 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            peak = max(peak, tree_memory(proc.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -161,7 +168,8 @@ def naive_run(root: Path, config: Path, documents: list[Path], out: Path) -> tup
 
 
 def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
-    results: dict = {"ateliers": ateliers, "runs": runs, "jobs": jobs, "cpu": os.cpu_count()}
+    results: dict = {"ateliers": ateliers, "runs": runs, "jobs": jobs, "cpu": os.cpu_count(),
+                     "memoire": "PSS de l'arbre de processus, pic échantillonné toutes les 50 ms"}
     with tempfile.TemporaryDirectory(prefix="powao-bench-") as tmp:
         root = Path(tmp) / "projet"
         root.mkdir()
@@ -169,10 +177,15 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
               file=sys.stderr)
         generate(root, ateliers, modules=10, chapitres=22)
         build = [PY, "build.py", "--jobs", str(jobs)]
-        cases: dict[str, list[tuple[float, int]]] = {k: [] for k in
-                                                     ("check", "froid", "sans_changement", "un_atelier", "naif")}
-        edited = sorted((root / "workshops").glob("*.md"))[0]
-        original = edited.read_text(encoding="utf-8")
+        cases: dict[str, list[tuple[float, int]]] = {k: [] for k in LABELS}
+        # Two edits: a workshop no binder contains (its fiche and its page), and one
+        # of the cycle (its fiche, its page and the 150-page mentor kit).
+        cycle = (root / "workshops" / "cycles" / "cycle-six-mois.md").read_text(encoding="utf-8")
+        in_binder = set(re.findall(r"atelier: ([a-z0-9-]+)", cycle))
+        workshops = sorted((root / "workshops").glob("*.md"))
+        edited = next(p for p in workshops if p.stem not in in_binder)
+        in_cycle = next(p for p in workshops if p.stem in in_binder)
+        originals = {path: path.read_text(encoding="utf-8") for path in (edited, in_cycle)}
         for n in range(1, runs + 1):
             print(f"Mesure {n}/{runs} : check…", file=sys.stderr)
             cases["check"].append(measure([PY, "build.py", "check"], root)[:2])
@@ -185,11 +198,13 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
             cases["sans_changement"].append(measure(build, root)[:2])
             print(f"Mesure {n}/{runs} : reconstruction après modification d'un atelier…",
                   file=sys.stderr)
-            edited.write_text(original.replace("## Pourquoi cet atelier",
-                                               f"## Pourquoi cet atelier\n\nRévision {n}.", 1),
-                              encoding="utf-8")
-            cases["un_atelier"].append(measure(build, root)[:2])
-            edited.write_text(original, encoding="utf-8")
+            for case, path in (("un_atelier", edited), ("atelier_du_cycle", in_cycle)):
+                path.write_text(originals[path].replace(
+                    "## Pourquoi cet atelier", f"## Pourquoi cet atelier\n\nRévision {n}.", 1),
+                    encoding="utf-8")
+                cases[case].append(measure(build, root)[:2])
+                path.write_text(originals[path], encoding="utf-8")
+                measure(build, root)  # back to the unedited corpus (not measured)
             if not naive:
                 continue
             print(f"Mesure {n}/{runs} : référence naïve (mkdocs build + weasyprint par PDF)…",
@@ -206,25 +221,26 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
                              "temps_s": [round(v[0], 2) for v in values]}
     if "naif" in results:
         base = results["naif"]["temps_median_s"]
-        for name in ("froid", "sans_changement", "un_atelier"):
+        for name in ("froid", "sans_changement", "un_atelier", "atelier_du_cycle"):
             results[name]["ratio_naif"] = round(results[name]["temps_median_s"] / base, 3)
     return results
 
 
 LABELS = {"check": "check", "froid": "construction à froid", "sans_changement":
-          "sans changement", "un_atelier": "un atelier modifié", "naif": "référence naïve"}
+          "sans changement", "un_atelier": "un atelier modifié", "atelier_du_cycle":
+          "un atelier du cycle modifié", "naif": "référence naïve"}
 
 
 def table(results: dict) -> str:
     lines = [f"N = {results['ateliers']} ateliers, {results['runs']} mesure(s), "
              f"{results['jobs']} processus de rendu, {results['cpu']} cœurs",
-             f"{'étape':<24}{'médiane':>10}{'pic mémoire':>14}{'× naïf':>9}"]
+             f"{'étape':<30}{'médiane':>10}{'pic mémoire (PSS)':>20}{'× naïf':>9}"]
     for key, label in LABELS.items():
         if key not in results:
             continue
         r = results[key]
         ratio = f"{r['ratio_naif']:.2f}" if "ratio_naif" in r else ""
-        lines.append(f"{label:<24}{r['temps_median_s']:>9.2f}s{r['memoire_pic_mio']:>10} Mio"
+        lines.append(f"{label:<30}{r['temps_median_s']:>9.2f}s{r['memoire_pic_mio']:>16} Mio"
                      f"{ratio:>9}")
     return "\n".join(lines)
 

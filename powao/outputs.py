@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Report
+from .publish import link_or_copy
 from .pdf import hash_files
 from .loader import Corpus
 from .urls import Urls
@@ -50,15 +51,40 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
 def code_fingerprint(root: Path) -> str:
     """The toolchain itself: code, templates, stylesheets, fonts, site configuration.
 
-    Computed at every build, never memoised: a live preview or a test process lives
-    across edits of these files."""
-    digest = hashlib.sha256()
-    files = sorted((root / "powao").glob("*.py")) + sorted(
-        p for p in (root / "templates").rglob("*") if p.is_file()) + [root / "mkdocs.yml"]
-    hash_files(files, digest)
+    Never memoised in memory (a live preview or a test process lives across edits of
+    these files): each file's hash is reused only while its size and modification
+    time (in nanoseconds) are unchanged, as git does for its index."""
     import pydyf
     import weasyprint
-    digest.update(f"{weasyprint.__version__}|{pydyf.__version__}".encode())
+    files = sorted((root / "powao").glob("*.py")) + sorted(
+        p for p in (root / "templates").rglob("*") if p.is_file()) + [root / "mkdocs.yml"]
+    memo_path = root / ".cache" / "empreintes.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    fresh: dict[str, list] = {}
+    digest = hashlib.sha256(f"{weasyprint.__version__}|{pydyf.__version__}".encode())
+    for path in files:
+        key = path.as_posix()
+        try:
+            st = path.stat()
+        except OSError:
+            digest.update(f"{key}|<absent>".encode())
+            continue
+        stamp = [st.st_size, st.st_mtime_ns]
+        known = memo.get(key)
+        if known and known[:2] == stamp:
+            file_hash = known[2]
+        else:
+            file_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+        fresh[key] = stamp + [file_hash]
+        digest.update(f"{key}|{file_hash}".encode())
+    if fresh != memo:
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_name(f".empreintes.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(fresh), encoding="utf-8")
+        os.replace(tmp, memo_path)
     return digest.hexdigest()
 
 
@@ -151,12 +177,17 @@ def stop_workers() -> None:
             process.join(timeout=5)
 
 
-def _init(root: str, options: dict, corpus_bytes: bytes = b"") -> None:
+def _init(root: str, options: dict, corpus: Corpus | None = None) -> None:
+    import signal
     _die_with_parent()
     _limits(options)
+    # A forked worker inherits the build's handlers: stopping is the parent's job.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state.update(root=root, options=options)
-    if corpus_bytes:  # the corpus the main process already checked: no second load
-        _use_corpus(corpus_bytes)
+    if corpus is not None:  # the corpus the main process already checked: no second load
+        from .templating import Templates
+        _state.update(templates=Templates(corpus), digest="")
     import weasyprint  # noqa: F401  - pay the import once per worker
 
 
@@ -268,7 +299,7 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
         cached, pages_file = _cached(root, key)
         if cached.exists() and pages_file.exists():
             (out / job.path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, out / job.path)
+            link_or_copy(cached, out / job.path)
             pages[job.path] = int(pages_file.read_text())
         else:
             todo[job] = key
@@ -278,47 +309,78 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
     return todo
 
 
-def new_pool(root: Path, options: dict, workers: int, corpus_bytes: bytes = b"") -> ProcessPoolExecutor:
+def new_pool(root: Path, options: dict, workers: int,
+             corpus: Corpus | None = None) -> ProcessPoolExecutor:
     """Render processes. Always separate processes, even one: each render is sandboxed.
-    "spawn": the site is built by another thread meanwhile, and forking a process
-    that has threads can copy a held lock and hang the worker."""
+
+    Forked when the calling process has a single thread: the workers then share the
+    checked corpus and the imported code at no cost. Otherwise spawned (the live
+    preview watches files from other threads, and forking a process that has threads
+    can copy a held lock and hang the worker); the corpus is then sent to them."""
+    import threading
     harfbuzz_notice()
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                               initargs=(str(root), options, corpus_bytes))
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_init, initargs=(str(root), options, corpus))
 
 
-def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
-               report: Report, corpus: Corpus | None = None,
-               pool: ProcessPoolExecutor | None = None, on_done=None) -> dict[str, int]:
-    """Render every job into `out`; problems go to `report`; returns pages per path.
+class Rendering:
+    """PDFs being rendered: started at once (in the calling thread, which starts the
+    render processes), collected with `wait()`.
 
     A PDF whose dependencies did not change since it was last rendered is copied
     from the cache; only the others go to the render processes. With `pool` (the
     live preview keeps one between edits), the corpus travels with each job;
     `on_done(job)` is called as soon as each PDF is written."""
-    import pickle
-    pages: dict[str, int] = {}
-    start = time.perf_counter()
-    keys = from_cache(root, jobs, out, options, corpus, pages) if corpus is not None \
-        else dict.fromkeys(jobs, "")
-    if not keys:
-        return pages
-    corpus_bytes = pickle.dumps(corpus) if corpus is not None else b""
-    owned = pool is None
-    if owned:
-        pool = new_pool(root, options, max(1, min(workers, len(keys))), corpus_bytes)
-    _pools.append(pool)
-    try:
-        sent = b"" if owned else corpus_bytes
-        futures = [pool.submit(_run, job, str(out), key, sent) for job, key in keys.items()]
-        _collect((f.result() for f in as_completed(futures)), len(keys), pages, report, start,
-                 on_done)
-    finally:
-        _pools.remove(pool)
-        if owned:
-            pool.shutdown()
-    return pages
+
+    def __init__(self, root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
+                 report: Report, corpus: Corpus | None = None,
+                 pool: ProcessPoolExecutor | None = None, on_done=None) -> None:
+        import pickle
+        self.report, self.on_done = report, on_done
+        self.pages: dict[str, int] = {}
+        self.start = time.perf_counter()
+        keys = from_cache(root, jobs, out, options, corpus, self.pages) \
+            if corpus is not None else dict.fromkeys(jobs, "")
+        self.total, self.futures, self.owned = len(keys), [], pool is None
+        if not keys:
+            self.pool = None
+            return
+        if self.owned:
+            pool = new_pool(root, options, max(1, min(workers, len(keys))), corpus)
+        self.pool = pool
+        _pools.append(pool)
+        sent = pickle.dumps(corpus) if corpus is not None and not self.owned else b""
+        try:
+            self.futures = [pool.submit(_run, job, str(out), key, sent)
+                            for job, key in keys.items()]
+        except BaseException:
+            self.close()
+            raise
+
+    def wait(self) -> dict[str, int]:
+        try:
+            _collect((f.result() for f in as_completed(self.futures)), self.total,
+                     self.pages, self.report, self.start, self.on_done)
+        finally:
+            self.close()
+        return self.pages
+
+    def close(self) -> None:
+        if self.pool is not None:
+            if self.pool in _pools:
+                _pools.remove(self.pool)
+            if self.owned:
+                self.pool.shutdown()
+            self.pool = None
+
+
+def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
+               report: Report, corpus: Corpus | None = None,
+               pool: ProcessPoolExecutor | None = None, on_done=None) -> dict[str, int]:
+    """Render every job into `out` and wait; problems go to `report`; returns pages
+    per path (see `Rendering`)."""
+    return Rendering(root, jobs, out, options, workers, report, corpus, pool, on_done).wait()
 
 
 def _collect(results, total: int, pages: dict[str, int], report: Report, start: float,

@@ -60,12 +60,15 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         pdf_out = stage / "pdf-sortie"
         pages: dict[str, int] = {}
 
-        def render_pdfs() -> None:                                      # 4a. PDFs (pool)
-            step = time.perf_counter()
-            pages.update(outputs.render_all(root, jobs, pdf_out, options,
-                                            workers or outputs.default_jobs(), build_report,
-                                            corpus))
-            timings["pdf"] = time.perf_counter() - step
+        step = time.perf_counter()                                      # 4a. PDFs (pool)
+        rendering = outputs.Rendering(root, jobs, pdf_out, options,
+                                      workers or outputs.default_jobs(), build_report, corpus)
+
+        def render_pdfs() -> None:  # waits for the render processes, prints progress
+            try:
+                pages.update(rendering.wait())
+            finally:
+                timings["pdf"] = time.perf_counter() - step
 
         thread = threading.Thread(target=render_pdfs, daemon=True)
         thread.start()
@@ -86,7 +89,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         info.update(pdf=len(pages), pages_pdf=sum(pages.values()), pages=len(site_pages))
         if "site" in which:
             if pdf_out.exists():
-                shutil.copytree(pdf_out / "pdf", site_dir / "pdf", dirs_exist_ok=True)
+                shutil.copytree(pdf_out / "pdf", site_dir / "pdf", dirs_exist_ok=True,
+                                copy_function=publish.link_or_copy)
             sources = {p.doc[:-3] + ".html": p.source for p in site_pages if p.source}
             if not reused:  # an identical site was checked when it was first built
                 linkcheck.check_site(site_dir, sources, build_report)  # every link and anchor

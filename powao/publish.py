@@ -19,6 +19,15 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+def link_or_copy(src, dst) -> None:
+    """Place `src` at `dst` as a hard link (cache entries and built files are never
+    modified in place, only replaced), or as a copy across file systems."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where unsupported."""
     try:

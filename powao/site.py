@@ -19,6 +19,7 @@ import yaml
 
 from . import model as m
 from .errors import BuildError, Report
+from .publish import link_or_copy
 from .loader import Corpus
 from .templating import Templates
 from .typography import typographier_texte
@@ -288,7 +289,15 @@ class SiteBuilder:
     def config(self, docs: Path, site_dir: Path) -> dict[str, Any]:
         config = yaml.safe_load((self.corpus.root / "mkdocs.yml").read_text(encoding="utf-8"))
         config.update({"docs_dir": str(docs), "site_dir": str(site_dir), "nav": self.nav()})
+        # The content is already HTML (rendered with the full extension list of
+        # mkdocs.yml); the generated tree only has headings and raw HTML blocks.
+        config["markdown_extensions"] = [
+            ext for ext in config.get("markdown_extensions", [])
+            if (next(iter(ext)) if isinstance(ext, dict) else ext) in SITE_EXTENSIONS]
         return config
+
+
+SITE_EXTENSIONS = ("toc", "attr_list", "md_in_html")
 
 
 def m_modalite(value: str) -> str:
@@ -306,14 +315,15 @@ def search_script(pages: list[SitePage]) -> str:
     its accented spellings and extends the query through Material's documented
     `__search.transform` hook (plain JavaScript, no plugin).
     """
-    variants: dict[str, set[str]] = {}
+    words: set[str] = set()
     for page in pages:
         text = re.sub(r"<[^>]+>", " ", page.title + " " + page.body)
-        for word in WORD.findall(text):
-            low = word.lower()
-            folded = fold(low)
-            if folded != low and len(folded) > 2:
-                variants.setdefault(folded, set()).add(low)
+        words.update(WORD.findall(text))
+    variants: dict[str, set[str]] = {}
+    for low in {word.lower() for word in words}:  # each distinct word folded once
+        folded = fold(low)
+        if folded != low and len(folded) > 2:
+            variants.setdefault(folded, set()).add(low)
     table = {k: sorted(v) for k, v in sorted(variants.items())}
     return ("// Généré par build.py : recherche insensible aux accents.\n"
             "var __powaoVariantes = " + json.dumps(table, ensure_ascii=False, sort_keys=True)
@@ -399,7 +409,8 @@ def build_cached(config: dict[str, Any], config_path: Path,
     entry = cache / key
     config_path.with_suffix(".cle").write_text(key)
     if (entry / ".verifie").is_file():
-        shutil.copytree(entry, site_dir, ignore=shutil.ignore_patterns(".verifie"))
+        shutil.copytree(entry, site_dir, ignore=shutil.ignore_patterns(".verifie"),
+                        copy_function=link_or_copy)
         return [], True
     return run_mkdocs(config, config_path), False
 
@@ -413,7 +424,8 @@ def mark_checked(site_dir: Path, config_path: Path, cache: Path) -> None:
         shutil.rmtree(cache, ignore_errors=True)  # keep only the latest site
     cache.mkdir(parents=True, exist_ok=True)
     tmp = cache / f".{key}.tmp"
-    shutil.copytree(site_dir, tmp, ignore=shutil.ignore_patterns("pdf"))
+    shutil.copytree(site_dir, tmp, ignore=shutil.ignore_patterns("pdf"),
+                    copy_function=link_or_copy)
     (tmp / ".verifie").write_text("liens vérifiés\n")
     tmp.rename(cache / key)
 
