@@ -73,7 +73,7 @@ def _raw(chunk: str) -> list[str]:
     # A blank line inside the raw block is harmless for Python-Markdown ≥ 3.3,
     # but lines must not be indented by 4 spaces (they would become code).
     lines = [line.lstrip() for line in chunk.split("\n")]
-    return ['<div class="powao-contenu" markdown="0">', *lines, "</div>", ""]
+    return ['<div class="powao-contenu">', *lines, "</div>", ""]
 
 
 def fold(text: str) -> str:
@@ -297,7 +297,7 @@ class SiteBuilder:
         return config
 
 
-SITE_EXTENSIONS = ("toc", "attr_list", "md_in_html")
+SITE_EXTENSIONS = ("toc", "attr_list")
 
 
 def m_modalite(value: str) -> str:
