@@ -155,7 +155,10 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
     t = info["temps"]
     parts = []
     if info["pages"]:
-        parts.append(f"site : {info['pages']} pages ({t.get('site', 0):.1f} s)")
+        rebuilt = info.get("reconstruites")
+        detail = ("" if rebuilt is None else ", inchangé" if rebuilt == 0 else
+                  f" dont {rebuilt} reconstruite{'s' if rebuilt > 1 else ''}")
+        parts.append(f"site : {info['pages']} pages{detail} ({t.get('site', 0):.1f} s)")
     if info["pdf"]:
         parts.append(f"{info['pdf']} PDF, {info['pages_pdf']} pages ({t.get('pdf', 0):.1f} s)")
     print(f"Terminé en {t['total']:.1f} s — " + ", ".join(parts)

@@ -40,7 +40,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
     import time
 
     from . import linkcheck, outputs, publish
-    from .site import SiteBuilder, build_cached, mark_checked, mkdocs_errors
+    from .site import SiteBuilder, mkdocs_errors, run_mkdocs
+    from .sitecache import build_cached, mark_checked
     from .templating import Templates
 
     options = options or {}
@@ -79,8 +80,11 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
                                   edition)
             docs, site_dir = stage / "docs", stage / "site"
             site_pages = builder.write_docs(docs)
-            messages, reused = build_cached(builder.config(docs, site_dir),
-                                            stage / "mkdocs.yml", root / ".cache" / "site")
+            messages, rebuilt = build_cached(builder.config(docs, site_dir),
+                                             stage / "mkdocs.yml", root / ".cache" / "site",
+                                             run_mkdocs)
+            reused = rebuilt == 0
+            info["reconstruites"] = rebuilt
             mkdocs_errors(messages, site_pages, build_report)
             timings["site"] = time.perf_counter() - step
         thread.join()

@@ -19,14 +19,14 @@ import yaml
 
 from . import model as m
 from .errors import BuildError, Report
-from .publish import link_or_copy
 from .loader import Corpus
 from .templating import Templates
 from .typography import typographier_texte
 from .urls import PAGE_SECTIONS, Urls
 
 H2_FULL = re.compile(r'<h2(?: [^>]*)?>.*?</h2>', re.S)
-H2_PARTS = re.compile(r'<h2(?: [^>]*?)?(?: id="([^"]*)")?[^>]*>(.*?)</h2>', re.S)
+H2_PARTS = re.compile(r'<h2\b([^>]*)>(.*?)</h2>', re.S)
+ID_ATTR = re.compile(r'\sid="([^"]*)"')
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|])")
 
 
@@ -39,21 +39,16 @@ class SitePage:
     source: str = ""  # project file the page comes from (for error messages)
 
 
-TAGS_MARKER = "<!-- material/tags -->"
-
-
 def to_markdown(page: SitePage) -> str:
     """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks."""
     out = ["---", yaml.safe_dump({"title": page.title, **page.meta}, allow_unicode=True,
                                  sort_keys=True).strip(), "---", "",
            f"# {_md_escape(page.title)}", ""]
-    if page.body == TAGS_MARKER:  # Material's tags listing is a marker in Markdown
-        return "\n".join(out + [TAGS_MARKER]) + "\n"
     pos = 0
     for mt in H2_PARTS.finditer(page.body):
         out += _raw(page.body[pos:mt.start()])
-        ident, text = mt.group(1), mt.group(2).strip()
-        attr = f" {{#{ident}}}" if ident else ""
+        found, text = ID_ATTR.search(mt.group(1)), mt.group(2).strip()
+        attr = f" {{#{found.group(1)}}}" if found else ""
         out += [f"## {_md_escape(text)}{attr}", ""]
         pos = mt.end()
     out += _raw(page.body[pos:])
@@ -205,9 +200,49 @@ class SiteBuilder:
                 out.append(self.page("chapitre", chid, "site/chapitre.html", chap.titre,
                                      {"description": chap.chapeau}, chap.src.rel,
                                      chapitre=chap, libelle=libelle))
-        out.append(SitePage("etiquettes.md", "Étiquettes", TAGS_MARKER,
-                            {"description": "Les ateliers par étiquette."}))
-        return out
+        return self._with_tags(out)
+
+    # -- tags ---------------------------------------------------------------------------
+    # Rendered here rather than by Material's tags plugin: a page then shows only
+    # what its own docs file holds, which lets MkDocs rebuild just the edited pages.
+    TAGS_DOC = "etiquettes.md"
+
+    def _with_tags(self, pages: list[SitePage]) -> list[SitePage]:
+        """Tag chips above each tagged page, and the page listing pages by tag.
+        Tags differing only by case or accents are one tag (« Méthodologie »)."""
+        import html as _html
+        import posixpath
+
+        from .render import slugify
+        esc = _html.escape
+        names: dict[str, str] = {}
+        tagged: dict[str, list[SitePage]] = {}
+        for page in pages:
+            seen = []
+            for tag in page.meta.get("tags", []):
+                slug = slugify(tag)
+                names.setdefault(slug, tag)  # the first spelling met (axes come first)
+                if slug not in seen:
+                    seen.append(slug)
+                    tagged.setdefault(slug, []).append(page)
+            if not seen:
+                continue
+            here = posixpath.dirname(page.doc) or "."
+            target = posixpath.relpath(self.TAGS_DOC[:-3] + ".html", here)
+            chips = "".join(f'<a href="{target}#tag-{slug}" class="md-tag">{esc(names[slug])}</a>'
+                            for slug in seen)
+            page.body = f'<nav class="md-tags" aria-label="Étiquettes">{chips}</nav>\n' + page.body
+        body = ["<p>Chaque atelier porte son axe, son format et ses mots-clés. Choisissez une "
+                "étiquette pour retrouver les ateliers qui la partagent.</p>"]
+        for slug in sorted(tagged, key=lambda s: (fold(names[s]), names[s])):
+            items = "".join(
+                f'<li><a href="{p.doc[:-3]}.html">{esc(p.title)}</a></li>'
+                for p in sorted(tagged[slug], key=lambda p: (fold(p.title), p.doc)))
+            body.append(f'<h2 id="tag-{slug}">{esc(names[slug])}</h2>\n'
+                        f'<ul class="powao-etiquettes">{items}</ul>')
+        pages.append(SitePage(self.TAGS_DOC, "Étiquettes", "\n".join(body),
+                              {"description": "Les ateliers par étiquette."}))
+        return pages
 
     def _cycles_of(self, atelier_id: str) -> list[dict[str, Any]]:
         found = []
@@ -231,18 +266,21 @@ class SiteBuilder:
 
         nav: list[Any] = [{"Accueil": "index.md"} if "index" in c.pages else {}]
         nav.append({"Le programme": group("programme")})
-        axes_nav: list[Any] = [u.doc("index", "ateliers")]
+        # Every entry is titled, index pages too: MkDocs then never needs to read a
+        # page to title it in other pages (see sitecache.py).
+        t = typographier_texte
+        axes_nav: list[Any] = [{t("Les ateliers"): u.doc("index", "ateliers")}]
         for axe in (c.programme.axes if c.programme else []):
-            items = [u.doc("axe", axe.id)] + [
+            items = [{t(axe.titre): u.doc("axe", axe.id)}] + [
                 {typographier_texte(a.titre): u.doc("atelier", a.id)}
                 for a in sorted(c.ateliers.values(), key=lambda a: a.titre) if a.axe == axe.id]
             axes_nav.append({typographier_texte(axe.titre): items})
         nav.append({"Ateliers": axes_nav})
-        nav.append({"Cycles": [u.doc("index", "cycles")] +
+        nav.append({"Cycles": [{t("Les cycles"): u.doc("index", "cycles")}] +
                     [{typographier_texte(cy.titre): u.doc("cycle", cid)} for cid, cy in c.cycles.items()]})
-        formation: list[Any] = [u.doc("index", "formation")]
+        formation: list[Any] = [{t("La formation des mentors"): u.doc("index", "formation")}]
         for pid, parcours in c.parcours.items():
-            mods = [u.doc("parcours", pid)] + [{typographier_texte(c.modules[mid].titre): u.doc("module", mid)}
+            mods = [{t(parcours.titre): u.doc("parcours", pid)}] + [{typographier_texte(c.modules[mid].titre): u.doc("module", mid)}
                                                 for mid in parcours.modules if mid in c.modules
                                                 and u.doc("module", mid).startswith(f"formation/{pid}/")]
             formation.append({typographier_texte(parcours.titre): mods})
@@ -255,7 +293,7 @@ class SiteBuilder:
         if c.livre:
             chapters = [{typographier_texte(c.chapitres[ch].titre): u.doc("chapitre", ch)}
                         for ch in c.livre.chapitres if ch in c.chapitres]
-            nav.append({"Livre blanc": [u.doc("index", "livre-blanc"), *chapters,
+            nav.append({"Livre blanc": [{t("Le livre blanc"): u.doc("index", "livre-blanc")}, *chapters,
                                          {"Références": u.doc("index", "references")}]})
         nav.append({"Ressources": group("ressources") + [{"Étiquettes": "etiquettes.md"}]})
         return [n for n in nav if n]
@@ -385,53 +423,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def tree_digest(folder: Path, extra: str = "") -> str:
-    import hashlib
-    digest = hashlib.sha256(extra.encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -> list[str]:
+    """Build with MkDocs in-process; returns its warnings (strict mode fails on them).
 
-
-def build_cached(config: dict[str, Any], config_path: Path,
-                 cache: Path) -> tuple[list[str], bool]:
-    """Run MkDocs unless the very same docs tree was built before: then reuse it.
-    Returns (MkDocs warnings, reused). The cache only keeps a site whose links were
-    all checked (see `mark_checked`)."""
-    import mkdocs
-    import material
-    docs, site_dir = Path(config["docs_dir"]), Path(config["site_dir"])
-    stable = {k: v for k, v in config.items() if k not in ("docs_dir", "site_dir")}
-    key = tree_digest(docs, yaml.safe_dump(stable, allow_unicode=True, sort_keys=True)
-                      + mkdocs.__version__ + material.__version__)
-    entry = cache / key
-    config_path.with_suffix(".cle").write_text(key)
-    if (entry / ".verifie").is_file():
-        shutil.copytree(entry, site_dir, ignore=shutil.ignore_patterns(".verifie"),
-                        copy_function=link_or_copy)
-        return [], True
-    return run_mkdocs(config, config_path), False
-
-
-def mark_checked(site_dir: Path, config_path: Path, cache: Path) -> None:
-    """Remember a site whose every link was checked, for the next identical build."""
-    key = config_path.with_suffix(".cle").read_text()
-    if (cache / key / ".verifie").is_file():
-        return
-    if cache.is_dir():
-        shutil.rmtree(cache, ignore_errors=True)  # keep only the latest site
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".{key}.tmp"
-    shutil.copytree(site_dir, tmp, ignore=shutil.ignore_patterns("pdf"),
-                    copy_function=link_or_copy)
-    (tmp / ".verifie").write_text("liens vérifiés\n")
-    tmp.rename(cache / key)
-
-
-def run_mkdocs(config: dict[str, Any], config_path: Path) -> list[str]:
-    """Build with MkDocs in-process; returns its warnings (strict mode fails on them)."""
+    `dirty`: MkDocs' documented mode that rebuilds only pages whose output is older
+    than their source (see sitecache.py for when the toolchain uses it)."""
     import os
 
     from mkdocs.commands.build import build
@@ -451,9 +447,12 @@ def run_mkdocs(config: dict[str, Any], config_path: Path) -> list[str]:
     log.setLevel(logging.WARNING)
     try:
         cfg = load_config(str(config_path))
+        # Plugins are told it is a normal build even when MkDocs skips unchanged
+        # pages: Material's search plugin would otherwise keep this index for the
+        # next build in the same process (sitecache.py merges the index itself).
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
-            build(cfg)
+            build(cfg, dirty=dirty)
         finally:
             cfg.plugins.on_shutdown()
     except (Abort, MkDocsException) as exc:
@@ -461,7 +460,9 @@ def run_mkdocs(config: dict[str, Any], config_path: Path) -> list[str]:
     finally:
         log.removeHandler(handler)
         log.setLevel(previous)
-    return handler.messages
+    # Its warning that a dirty build is for development only: sitecache.py uses it
+    # only when the navigation is unchanged, and checks every link afterwards.
+    return [m for m in handler.messages if "'dirty' build" not in m]
 
 
 def mkdocs_errors(messages: list[str], pages: list[SitePage], report: Report) -> None:

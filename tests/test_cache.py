@@ -2,6 +2,7 @@
 changed, and never served stale."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -112,3 +113,48 @@ def test_site_pages_follow_edits_of_their_file_and_of_titles_they_show(projet, c
         encoding="utf-8").replace("\u00a0", " ")
     cycle = (projet.root / "site/cycles/cycle-test.html").read_text(encoding="utf-8")
     assert "Organiser sa semaine de travail" in cycle
+
+
+def build_summary(projet, capsys) -> str:
+    code, out, err = projet.run("--jobs", "1", capsys=capsys)
+    assert code == 0, err
+    return out + err
+
+
+def site_files(projet) -> dict[str, bytes]:
+    site = projet.root / "site"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and not p.relative_to(site).as_posix().startswith("pdf/")}
+
+
+def test_a_body_edit_rebuilds_only_its_page_and_gives_the_full_build_bytes(projet, capsys):
+    build(projet, capsys)
+    before = site_files(projet)
+    projet.replace("workshops/construire-son-reseau.md", "Une action chacun.",
+                   "Une action chacun, notée dans son carnet.")
+    err = build_summary(projet, capsys)
+    assert " dont 1 reconstruite " in err  # MkDocs rebuilt one page, not the site
+    partial = site_files(projet)
+    page = "ateliers/insertion-professionnelle/construire-son-reseau.html"
+    assert "notée dans son carnet" in partial[page].decode()
+    assert "notée dans son carnet" in str(json.loads(partial["search/search_index.json"]))
+    assert {rel for rel in partial if partial[rel] != before.get(rel)} >= {
+        page, "search/search_index.json"}
+    # The same sources built from scratch give the very same bytes.
+    import shutil
+    shutil.rmtree(projet.root / ".cache" / "site")
+    err = build_summary(projet, capsys)
+    assert "reconstruite" not in err
+    full = site_files(projet)
+    assert sorted(full) == sorted(partial)
+    assert [rel for rel in full if full[rel] != partial[rel]] == []
+
+
+def test_a_title_edit_rebuilds_the_whole_site(projet, capsys):
+    build(projet, capsys)
+    projet.replace("workshops/construire-son-reseau.md", "titre: Construire son réseau",
+                   "titre: Construire son réseau pro")
+    err = build_summary(projet, capsys)
+    assert "reconstruite" not in err  # the navigation of other pages shows the title
+    index = (projet.root / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Construire son réseau pro" in str(json.loads(index))
