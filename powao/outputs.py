@@ -44,7 +44,30 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
         jobs += [Job("kit-parcours", i, Urls.kit(i), p.src.rel) for i, p in corpus.parcours.items()]
     if "fiches" in which:
         jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel) for i, a in corpus.ateliers.items()]
-    return jobs  # longest first: the pool finishes sooner
+    return schedule(corpus, jobs)
+
+
+def schedule(corpus: Corpus, jobs: list[Job]) -> list[Job]:
+    """The order the render processes take the jobs in.
+
+    Largest first, so the pool does not end waiting for a long document; but the
+    long documents (binders, the white paper), which are also the memory-hungry ones,
+    are spaced out by about their own length in fiches, so that while one renders the
+    other processes render fiches rather than another long document."""
+    def size(job: Job) -> int:
+        return sum(p.stat().st_size for p in _job_inputs(corpus, job) if p.is_file())
+
+    sizes = {job: size(job) for job in jobs}
+    fiches = sorted((j for j in jobs if j.kind == "fiche"), key=lambda j: (-sizes[j], j.path))
+    longs = sorted((j for j in jobs if j.kind != "fiche"), key=lambda j: (-sizes[j], j.path))
+    unit = max(1, sum(sizes[j] for j in fiches) // max(1, len(fiches)))
+    order: list[Job] = []
+    for job in longs:
+        order.append(job)
+        gap = sizes[job] * 3 // (2 * unit)  # fiches the other processes render meanwhile
+        order += fiches[:gap]
+        fiches = fiches[gap:]
+    return order + fiches
 
 
 # -- dependency cache (no render process at all when nothing changed) -----------------
@@ -298,13 +321,13 @@ def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[
                         f"({exc.__class__.__name__} : {exc})")
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        _give_back_memory()
+        give_back_memory()
 
 
-def _give_back_memory() -> None:
-    """Free a finished render's reference cycles (WeasyPrint's box trees) and return
-    the freed heap to the system: glibc keeps it otherwise, and a worker that laid
-    out the 150-page binder would stay about 100 MiB bigger."""
+def give_back_memory() -> None:
+    """Free reference cycles (WeasyPrint's box trees, MkDocs' pages) and return the
+    freed heap to the system: glibc keeps it otherwise, and a worker that laid out
+    the 150-page binder would stay about 100 MiB bigger."""
     import ctypes
     import gc
     gc.collect()

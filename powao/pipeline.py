@@ -86,6 +86,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             reused = rebuilt == 0
             info["reconstruites"] = rebuilt
             mkdocs_errors(messages, site_pages, build_report)
+            outputs.give_back_memory()  # MkDocs' pages, while the PDFs still render
             timings["site"] = time.perf_counter() - step
         thread.join()
         if build_report.errors:
