@@ -103,7 +103,7 @@ def build_cached(config: dict[str, Any], config_path: Path, cache: Path,
         _copy_site(entry, site_dir)
         return [], 0
     previous = _previous(cache)
-    if previous is not None:
+    if previous is not None and (previous / "search" / "search_index.json").is_file():
         changed = changed_bodies(json.loads((previous / MANIFEST).read_text("utf-8")),
                                  settings, files)
         if changed:
