@@ -47,11 +47,14 @@ def check(corpus: Corpus, report: Report) -> None:
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
     """Markdown inside YAML fields (consignes, ressources…) follows the same rules."""
     for loc, value in strings(source.meta):
-        if _is_public_contact_field(source, loc):
-            continue
+        contact = "@" in value or PHONE_HINT.search(value)
+        markup = any(c in value for c in "[{<!")
+        if not (contact or markup) or _is_public_contact_field(source, loc):
+            continue  # most values: plain text, nothing to check
         line = source.line(loc)
-        check_privacy(corpus, source, value, line, report, _field(loc))
-        if not any(c in value for c in "[{<!"):
+        if contact:
+            check_privacy(corpus, source, value, line, report, _field(loc))
+        if not markup:
             continue
         for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(value) else ()):
             if pattern.search(value):
