@@ -188,7 +188,8 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
         originals = {path: path.read_text(encoding="utf-8") for path in (edited, in_cycle)}
         for n in range(1, runs + 1):
             print(f"Mesure {n}/{runs} : check…", file=sys.stderr)
-            cases["check"].append(measure([PY, "build.py", "check"], root)[:2])
+            for _ in range(5):  # cheap: measured five times per run
+                cases["check"].append(measure([PY, "build.py", "check"], root)[:2])
             clean_outputs(root)
             print(f"Mesure {n}/{runs} : construction à froid…", file=sys.stderr)
             wall, rss, code = measure(build, root)
