@@ -9,7 +9,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from .errors import BuildError, Report
 from .publish import link_or_copy
-from .pdf import hash_files
+from .pdf import hash_files, remember
 from .loader import Corpus
 from .urls import Urls
 
@@ -285,12 +284,7 @@ def _alarm(_signum, _frame):
 
 
 def _remember(root: Path, key: str, target: Path, pages: int) -> None:
-    cached, pages_file = _cached(root, key)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
-    shutil.copyfile(target, tmp)
-    os.replace(tmp, cached)
-    pages_file.write_text(str(pages))
+    remember(target, *_cached(root, key), pages)
 
 
 def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[Job, int, str]:
@@ -422,14 +416,6 @@ class Rendering:
             if self.owned:
                 self.pool.shutdown()
             self.pool = None
-
-
-def render_all(root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
-               report: Report, corpus: Corpus | None = None,
-               pool: ProcessPoolExecutor | None = None, on_done=None) -> dict[str, int]:
-    """Render every job into `out` and wait; problems go to `report`; returns pages
-    per path (see `Rendering`)."""
-    return Rendering(root, jobs, out, options, workers, report, corpus, pool, on_done).wait()
 
 
 def _collect(results, total: int, pages: dict[str, int], report: Report, start: float,

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError
+from .publish import link_or_copy
 
 FOOTNOTE_DIV = re.compile(r'<div class="footnote">.*?</div>\s*$', re.S)
 FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
@@ -160,22 +161,28 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
               source: str = "") -> int:
     """Render HTML to `target` (or reuse an identical earlier render); returns the page
     count. Raises BuildError in French."""
-    import shutil
     base_url = (base or root / "templates" / "print").as_uri() + "/"
     cache = root / ".cache" / "pdf"
     key = cache_key(document_html, root, base_url)
     cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"
     if cached.exists() and pages_file.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target)
+        link_or_copy(cached, target)
         return int(pages_file.read_text())
     pages = _render(document_html, target, root, base_url, source)
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".{key}.{os.getpid()}.tmp"
-    shutil.copyfile(target, tmp)
+    remember(target, cached, pages_file, pages)
+    return pages
+
+
+def remember(target: Path, cached: Path, pages_file: Path, pages: int) -> None:
+    """Store a rendered PDF and its page count in a cache (PDFs are never modified in
+    place, so the cache entry is a hard link when possible)."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    link_or_copy(target, tmp)
     os.replace(tmp, cached)
     pages_file.write_text(str(pages))
-    return pages
 
 
 def _render(document_html: str, target: Path, root: Path, base_url: str, source: str) -> int:

@@ -78,27 +78,28 @@ class Preview:
             if corpus is None:
                 return
             out, report = Path(fresh), Report()
-            keys = outputs.from_cache(self.root, jobs, out, OPTIONS, corpus, {})
+            if self.pool is None:
+                self.pool = outputs.new_pool(self.root, OPTIONS, self.workers)
+
+            def publish(job) -> None:  # each PDF as soon as it is ready
+                target = self.docs / job.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".{target.name}.tmp")
+                shutil.copyfile(out / job.path, tmp)
+                os.replace(tmp, target)
+            # Unchanged PDFs come from the cache at once; the others go to the pool.
+            rendering = outputs.Rendering(self.root, jobs, out, OPTIONS, self.workers, report,
+                                          corpus, pool=self.pool, on_done=publish)
             changed = sync(out / "pdf", self.docs / "pdf", delete=False) \
                 if (out / "pdf").is_dir() else 0
             planned = {self.docs / job.path for job in jobs}
             for old in (self.docs / "pdf").rglob("*.pdf"):  # a workshop was removed
                 if old not in planned:
                     old.unlink()
-            if keys:
-                print(f"Aperçu : rendu de {len(keys)} PDF…", file=sys.stderr)
-                if self.pool is None:
-                    self.pool = outputs.new_pool(self.root, OPTIONS, self.workers)
-
-                def publish(job) -> None:  # each PDF as soon as it is ready
-                    target = self.docs / job.path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = target.with_name(f".{target.name}.tmp")
-                    shutil.copyfile(out / job.path, tmp)
-                    os.replace(tmp, target)
-                outputs.render_all(self.root, list(keys), out, OPTIONS, self.workers, report,
-                                   corpus, pool=self.pool, on_done=publish)
-                changed += len(keys) - len(report.errors)
+            if rendering.total:
+                print(f"Aperçu : rendu de {rendering.total} PDF…", file=sys.stderr)
+                rendering.wait()
+                changed += rendering.total - len(report.errors)
             for problem in report.sorted():
                 print(problem.format(), file=sys.stderr)
             if changed:
