@@ -201,5 +201,6 @@ def main(argv: list[str], root: Path) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Interrompu. Les sorties publiées précédemment sont intactes.", file=sys.stderr)
+        print("Aperçu arrêté." if command == "serve" else
+              "Interrompu. Les sorties publiées précédemment sont intactes.", file=sys.stderr)
         return 130

@@ -188,20 +188,38 @@ def _die_with_parent() -> None:
 
 
 _pools: list[ProcessPoolExecutor] = []
+_stopping: list[bool] = []  # set once the build or the preview is being stopped
 
 
 def stop_workers() -> None:
-    """Kill the render processes now (the build is being stopped)."""
+    """Kill the render processes now (the build or the preview is being stopped):
+    whatever they are laying out, a binder included, is abandoned at once."""
+    _stopping.append(True)
     for pool in list(_pools):
-        for process in list(getattr(pool, "_processes", {}).values()):  # no public API
-            process.kill()
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.join(timeout=5)
+        kill_pool(pool)
 
 
-def _init(root: str, options: dict, corpus: Corpus | None = None) -> None:
+def stopping() -> bool:
+    return bool(_stopping)
+
+
+def kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's processes (no public API for it) and let its threads end."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    if pool in _pools:
+        _pools.remove(pool)
+
+
+def _init(root: str, options: dict, corpus: Corpus | None = None, nice: int = 0) -> None:
     import signal
     _die_with_parent()
+    if nice:  # the live preview: its pages come before any PDF
+        os.nice(nice)
     _limits(options)
     # A forked worker inherits the build's handlers: stopping is the parent's job.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -352,8 +370,8 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
     return todo
 
 
-def new_pool(root: Path, options: dict, workers: int,
-             corpus: Corpus | None = None) -> ProcessPoolExecutor:
+def new_pool(root: Path, options: dict, workers: int, corpus: Corpus | None = None,
+             nice: int = 0) -> ProcessPoolExecutor:
     """Render processes. Always separate processes, even one: each render is sandboxed.
 
     Forked when the calling process has a single thread: the workers then share the
@@ -364,7 +382,7 @@ def new_pool(root: Path, options: dict, workers: int,
     harfbuzz_notice()
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_init, initargs=(str(root), options, corpus))
+                               initializer=_init, initargs=(str(root), options, corpus, nice))
 
 
 class Rendering:
@@ -386,13 +404,15 @@ class Rendering:
         keys = from_cache(root, jobs, out, options, corpus, self.pages) \
             if corpus is not None else dict.fromkeys(jobs, "")
         self.total, self.futures, self.owned = len(keys), [], pool is None
+        self.jobs = list(keys)  # those the render processes are given
+        self.waiting: dict = {}
         if not keys:
             self.pool = None
             return
-        if self.owned:
+        if self.owned:  # a pool given by the caller is the caller's to stop
             pool = new_pool(root, options, max(1, min(workers, len(keys))), corpus)
+            _pools.append(pool)
         self.pool = pool
-        _pools.append(pool)
         sent = pickle.dumps(corpus) if corpus is not None and not self.owned else b""
         try:
             self.futures = [pool.submit(_run, job, str(out), key, sent)
@@ -400,20 +420,30 @@ class Rendering:
         except BaseException:
             self.close()
             raise
+        self.waiting = dict(zip(self.futures, keys))
+
+    def cancel(self) -> list[Job]:
+        """Withdraw the jobs no process has started yet; returns them."""
+        return [job for future, job in self.waiting.items() if future.cancel()]
 
     def wait(self) -> dict[str, int]:
+        from concurrent.futures import BrokenExecutor, CancelledError
         try:
-            _collect((f.result() for f in as_completed(self.futures)), self.total,
+            _collect((f.result() for f in as_completed(self.futures) if not f.cancelled()),
+                     self.total,
                      self.pages, self.report, self.start, self.on_done)
+        except (BrokenExecutor, CancelledError):
+            if not stopping():  # killed on purpose: the caller reports the interruption
+                raise
         finally:
             self.close()
         return self.pages
 
     def close(self) -> None:
         if self.pool is not None:
-            if self.pool in _pools:
-                _pools.remove(self.pool)
             if self.owned:
+                if self.pool in _pools:
+                    _pools.remove(self.pool)
                 self.pool.shutdown()
             self.pool = None
 

@@ -94,14 +94,22 @@ def staging(root: Path) -> Iterator[Path]:
         stop_workers()  # before the staging folder goes: no process may write into it
         raise SystemExit(143)
 
-    previous = signal.getsignal(signal.SIGTERM)
+    def interrupt(_signum, _frame):  # Ctrl+C: the same, at once, whatever is rendering
+        from .outputs import stop_workers
+        stop_workers()
+        raise KeyboardInterrupt
+
+    handlers = {signal.SIGTERM: terminate, signal.SIGINT: interrupt}
+    previous: dict = {}
     try:
-        signal.signal(signal.SIGTERM, terminate)
+        for signum, handler in handlers.items():
+            previous[signum] = signal.signal(signum, handler)
     except ValueError:  # not in the main thread
-        previous = None
+        pass
     try:
         yield path
     finally:
         _remove(path)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)

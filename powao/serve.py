@@ -1,50 +1,76 @@
 """`build.py serve`: live preview for authors.
 
-The docs tree is regenerated when a content file, a data file or a template
-changes (only pages whose text changed are rewritten), and MkDocs' own live
-server reloads the browser. The PDFs follow through the build's dependency
-cache: after an edit only the PDFs that show the edited file are rendered, by
-render processes kept alive between edits. A content error is printed and the
-last good preview stays on screen.
+After a save, the pages come first: the corpus is read again (unchanged files are
+not parsed again), the docs tree is regenerated (pages whose text did not change
+are reused from the page cache) and only the docs files that changed are
+rewritten; MkDocs then rebuilds only those pages, in place, with the theme's
+templates compiled once for the whole session (its documented dirty mode; a full
+MkDocs build, into a fresh folder swapped in, only when the navigation, a title or
+the tags changed). The browser is told to reload as soon as the pages are there.
+
+Then the PDFs: only those whose sources changed are rendered, by render processes
+kept alive between edits. While one renders, the previous one is still served (the
+links to it are marked « mise à jour en cours ») and the new one replaces it in
+one rename when ready; the browser reloads again. A content error is printed and
+the last good preview stays on screen. Ctrl+C stops everything at once.
 """
 from __future__ import annotations
 
 import filecmp
+import http.server
+import json
+import mimetypes
 import os
+import posixpath
+import re
 import shutil
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-import yaml
-
-from .errors import ContentError, PowaoError
+from .errors import ContentError, PowaoError, Report
 
 OPTIONS = {"edition": "public"}  # the preview shows the public edition
 WATCHED = ("content", "workshops", "trainings", "whitepaper", "templates", "mkdocs.yml")
+SETTLE_S = 0.1  # editors write a file in several steps: wait for the burst to end
 
 
 class Preview:
-    """The preview's state: its staging folder and its render processes."""
+    """The preview's state: its staging folder, the site being served, the PDFs and
+    the render processes."""
 
     def __init__(self, root: Path, workers: int | None = None) -> None:
         from . import outputs
+        from .site import compiled_templates
         self.root = root
         self.stage = root / ".build" / "apercu"
-        self.docs, self.site_dir = self.stage / "docs", self.stage / "site"
+        self.docs = self.stage / "docs"
+        self.pdf_root = self.stage / "publie"        # PDFs, at their site paths
         self.config_path = self.stage / "mkdocs.yml"
+        self.site_dir = self.stage / "site"           # the site being served
         self.workers = workers or outputs.default_jobs()
         self.pool = None
         self.corpus, self.jobs = None, []
+        self.compiled = compiled_templates()
+        self.epoch = int(time.time() * 1000)      # a new server makes old tabs reload
+        self.changed = threading.Condition()
+        self.lock = threading.Lock()               # guards `updating` and `latest`
+        self.updating: dict[str, int] = {}         # PDF path -> renders in progress
+        self.latest: dict[str, int] = {}           # PDF path -> newest render submitted
+        self.renders = 0
+        self.active: list = []                      # renderings not yet collected
 
+    # -- pages first -----------------------------------------------------------------
     def pages(self) -> bool:
-        """Regenerate the docs tree; False (and the errors printed) if content is wrong."""
+        """Bring the served pages up to date; False (errors printed) if content is wrong."""
         from . import outputs
         from .pipeline import load_and_check
         from .site import SiteBuilder
         from .templating import Templates
+        start = time.perf_counter()
         try:
             corpus, _report = load_and_check(self.root)
         except ContentError as exc:
@@ -56,89 +82,280 @@ class Preview:
             print(f"Erreur : {exc}", file=sys.stderr)
             return False
         jobs = outputs.plan(corpus, {"fiches", "kits", "livre-blanc"})
-        builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
-        with tempfile.TemporaryDirectory(dir=self.docs.parent) as fresh:
+        templates = Templates(corpus)
+        templates.env.bytecode_cache = self.compiled  # the project's templates, compiled once
+        builder = SiteBuilder(corpus, templates, {j.path: j.label for j in jobs})
+        self.stage.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.stage) as fresh:
             builder.write_docs(Path(fresh))
-            changed = sync(Path(fresh), self.docs, keep="pdf")
-        config = builder.config(self.docs, self.site_dir)
-        self.config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                    encoding="utf-8")
-        if changed:
-            print(f"Aperçu mis à jour : {changed} fichier(s) modifié(s).", file=sys.stderr)
+            changed = sync(Path(fresh), self.docs)
         self.corpus, self.jobs = corpus, jobs
+        config = builder.config(self.docs, self.site_dir)
+        if changed or not (self.site_dir / "index.html").is_file():
+            rebuilt = self._site(config, changed)
+            print(f"Aperçu : {rebuilt} en {time.perf_counter() - start:.1f} s.",
+                  file=sys.stderr, flush=True)
         return True
 
-    def _pdfs(self) -> None:
-        """Bring the preview's PDFs up to date (only those whose sources changed)."""
-        from . import outputs
-        from .errors import Report
-        start = time.perf_counter()
-        with tempfile.TemporaryDirectory(dir=self.stage) as fresh:
-            corpus, jobs = self.corpus, self.jobs  # the latest good content
-            if corpus is None:
-                return
-            out, report = Path(fresh), Report()
-            if self.pool is None:
-                self.pool = outputs.new_pool(self.root, OPTIONS, self.workers)
+    def _site(self, config: dict, changed: list[str]) -> str:
+        """Run MkDocs over the changed docs files only when it can; says what it did."""
+        from .site import run_mkdocs
+        from .sitecache import _merge_search_index, changed_bodies, manifest, settings_of
+        settings, files = settings_of(config), manifest(self.docs)
+        known = self.stage / "manifeste.json"
+        previous = json.loads(known.read_text(encoding="utf-8")) if known.is_file() else {}
+        bodies = changed_bodies(previous, settings, files) if previous else None
+        index = self.site_dir / "search" / "search_index.json"
+        if bodies is not None and index.is_file():
+            # Same navigation, titles and tags: MkDocs rebuilds the changed pages in
+            # place (dirty mode: a page whose docs file is newer than its output).
+            before = self.stage / "index-precedent"
+            shutil.rmtree(before, ignore_errors=True)
+            (before / "search").mkdir(parents=True)
+            shutil.copyfile(index, before / "search" / "search_index.json")
+            messages = run_mkdocs(config, self.config_path, dirty=True, compiled=self.compiled)
+            from .sitecache import output_of
+            _merge_search_index(before, self.site_dir, {output_of(d) for d in bodies})
+            what = f"{sum(d.endswith('.md') for d in bodies)} page(s) reconstruite(s)"
+        else:
+            # Anything else: a full build beside the served site, then swapped in, so
+            # that no page is missing while MkDocs works.
+            fresh = self.stage / f"site-{os.getpid()}-{time.monotonic_ns()}"
+            messages = run_mkdocs({**config, "site_dir": str(fresh)}, self.config_path,
+                                  compiled=self.compiled)
+            old = self.stage / f"site-ancien-{time.monotonic_ns()}"
+            if self.site_dir.exists():
+                os.replace(self.site_dir, old)
+            os.replace(fresh, self.site_dir)
+            shutil.rmtree(old, ignore_errors=True)
+            what = "site reconstruit"
+        for message in messages:
+            if not message.startswith("Aborted with"):
+                print(f"Aperçu : le moteur du site signale : {message}", file=sys.stderr)
+        tmp = known.with_name(".manifeste.tmp")
+        tmp.write_text(json.dumps({"reglages": settings, "fichiers": files}), encoding="utf-8")
+        os.replace(tmp, known)
+        self.reload()
+        return what
 
-            def publish(job) -> None:  # each PDF as soon as it is ready
-                target = self.docs / job.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{target.name}.tmp")
-                shutil.copyfile(out / job.path, tmp)
-                os.replace(tmp, target)
-            # Unchanged PDFs come from the cache at once; the others go to the pool.
-            rendering = outputs.Rendering(self.root, jobs, out, OPTIONS, self.workers, report,
-                                          corpus, pool=self.pool, on_done=publish)
-            changed = sync(out / "pdf", self.docs / "pdf", delete=False) \
-                if (out / "pdf").is_dir() else 0
-            planned = {self.docs / job.path for job in jobs}
-            for old in (self.docs / "pdf").rglob("*.pdf"):  # a workshop was removed
-                if old not in planned:
-                    old.unlink()
-            if rendering.total:
-                print(f"Aperçu : rendu de {rendering.total} PDF…", file=sys.stderr)
-                rendering.wait()
-                changed += rendering.total - len(report.errors)
-            for problem in report.sorted():
-                print(problem.format(), file=sys.stderr)
-            if changed:
-                print(f"Aperçu : {changed} PDF mis à jour en "
-                      f"{time.perf_counter() - start:.1f} s.", file=sys.stderr)
+    # -- then the PDFs ---------------------------------------------------------------
+    def pdfs(self) -> None:
+        """Start bringing the PDFs up to date (only those whose sources changed);
+        returns at once, each PDF is swapped in when ready."""
+        from . import outputs
+        corpus, jobs = self.corpus, self.jobs  # the latest good content
+        if corpus is None:
+            return
+        self.pdf_root.mkdir(parents=True, exist_ok=True)
+        planned = {self.pdf_root / job.path for job in jobs}
+        for old in self.pdf_root.rglob("*.pdf"):  # a workshop was removed
+            if old not in planned:
+                old.unlink()
+        self._start_pool()
+        # What an earlier save asked for and no process has started yet is asked again
+        # below if still needed, after the PDFs of this save: the fiches first.
+        self.renders += 1
+        number = self.renders
+        with self.lock:
+            withdrawn = {job for rendering in self.active for job in rendering.cancel()}
+            for job in jobs:  # an older render still running is not published
+                self.latest[job.path] = number
+        jobs = sorted(jobs, key=lambda job: (job in withdrawn, job.kind != "fiche"))
+        out = Path(tempfile.mkdtemp(prefix="rendu-", dir=self.stage))
+        report, published = Report(), []
+
+        def publish(job) -> None:  # each PDF as soon as it is ready, if still the newest
+            with self.lock:
+                if self.latest.get(job.path) != number:
+                    return
+            target = self.pdf_root / job.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(out / job.path, tmp)
+            os.replace(tmp, target)  # a request meanwhile gets the previous one whole
+            published.append(job)
+        # Unchanged PDFs come from the cache at once; the others go to the pool.
+        rendering = outputs.Rendering(self.root, jobs, out, OPTIONS, self.workers, report,
+                                      corpus, pool=self.pool, on_done=publish)
+        if (out / "pdf").is_dir():
+            sync(out / "pdf", self.pdf_root / "pdf", delete=False)
+        if not rendering.total:
+            shutil.rmtree(out, ignore_errors=True)
+            return
+        todo = rendering.jobs
+        with self.lock:
+            for job in todo:
+                self.updating[job.path] = self.updating.get(job.path, 0) + 1
+            self.active.append(rendering)
+        print(f"Aperçu : rendu de {rendering.total} PDF…", file=sys.stderr, flush=True)
+        self.reload()  # the pages show which PDFs are being updated
+        threading.Thread(target=self._collect, args=(rendering, todo, report, out, published),
+                         daemon=True).start()
+
+    def _collect(self, rendering, todo, report: Report, out: Path, published: list) -> None:
+        from . import outputs
+        start = time.perf_counter()
+        try:
+            rendering.wait()
+        except Exception as exc:  # a dead render process must not stop the preview
+            if outputs.stopping():
+                return
+            print(f"Aperçu : les PDF n'ont pas pu être mis à jour ({exc.__class__.__name__}"
+                  f" : {exc}) ; ils le seront à la prochaine modification.", file=sys.stderr)
+            with self.lock:
+                pool, self.pool = self.pool, None
+            if pool is not None:
+                outputs.kill_pool(pool)
+        finally:
+            with self.lock:
+                if rendering in self.active:
+                    self.active.remove(rendering)
+                for job in todo:
+                    self.updating[job.path] -= 1
+                    if not self.updating[job.path]:
+                        del self.updating[job.path]
+            shutil.rmtree(out, ignore_errors=True)
+        if outputs.stopping():
+            return
+        for problem in report.sorted():
+            print(problem.format(), file=sys.stderr)
+        if published:
+            print(f"Aperçu : {len(published)} PDF mis à jour en "
+                  f"{time.perf_counter() - start:.1f} s.", file=sys.stderr, flush=True)
+        self.reload()
+
+    def _start_pool(self) -> None:
+        """Render processes, started by the main thread (they die with it), at a lower
+        priority than the preview's pages; killed by stop_workers() on Ctrl+C."""
+        from . import outputs
+        if self.pool is None:
+            self.pool = outputs.new_pool(self.root, OPTIONS, self.workers, nice=10)
+            outputs._pools.append(self.pool)
 
     def warm(self) -> None:
         """Start the render processes now (each imports WeasyPrint once), so the first
         edit does not wait for them."""
         from . import outputs
-        if self.pool is None:
-            self.pool = outputs.new_pool(self.root, OPTIONS, self.workers)
-        for future in [self.pool.submit(outputs.ready) for _ in range(self.workers)]:
-            future.result()
+        self._start_pool()
+        for _ in range(self.workers):
+            self.pool.submit(outputs.ready)
 
     def update(self) -> None:
         if self.pages():
             self.pdfs()
 
-    def pdfs(self) -> None:
-        try:
-            self._pdfs()
-            self.warm()
-        except Exception as exc:  # a dead render process must not stop the preview
-            print(f"Aperçu : les PDF n'ont pas pu être mis à jour ({exc.__class__.__name__}"
-                  f" : {exc}) ; ils le seront à la prochaine modification.", file=sys.stderr)
-            if self.pool is not None:
-                self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+    # -- the browser ---------------------------------------------------------------------
+    def reload(self) -> None:
+        """Tell the open pages to reload."""
+        with self.changed:
+            self.epoch = max(self.epoch + 1, int(time.time() * 1000))
+            self.changed.notify_all()
+
+    def marks(self) -> str:
+        """CSS marking the links to the PDFs being updated (their previous version is
+        still served meanwhile)."""
+        with self.lock:
+            paths = sorted(p for p in self.updating if SAFE_PATH.fullmatch(p))
+        if not paths:
+            return ""
+        selector = ", ".join(f'a[href$="{p}"]' for p in paths)
+        return (f"<style>{selector} {{ opacity: .75 }}\n"
+                + ", ".join(f'a[href$="{p}"]::after' for p in paths)
+                + ' { content: " (mise à jour en cours…)"; font-size: .8em }</style>')
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+        from . import outputs
+        outputs.stop_workers()
 
 
-def sync(source: Path, target: Path, keep: str = "", delete: bool = True) -> int:
-    """Copy only what changed, delete what disappeared (except the top-level folder
-    `keep`); returns the number of changes."""
-    changed = 0
+SAFE_PATH = re.compile(r"pdf/[a-z0-9/_.-]+\.pdf")
+RELOAD_JS = """<script>(function () {
+  var epoch = %d;
+  function attendre() {
+    fetch("/__apercu__/" + epoch, {cache: "no-store"})
+      .then(function (r) { return r.text(); })
+      .then(function (t) { if (+t > epoch) { location.reload(); } else { attendre(); } })
+      .catch(function () { setTimeout(attendre, 1000); });
+  }
+  attendre();
+})();</script>"""
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """Serves the site being previewed, its PDFs, and the reload signal."""
+
+    server: "PreviewServer"
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - quiet, like MkDocs
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET(body=False)
+
+    def do_GET(self, body: bool = True) -> None:
+        preview = self.server.preview
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith("/__apercu__/"):
+            return self._poll(path.rsplit("/", 1)[-1])
+        rel = posixpath.normpath("/" + path).lstrip("/")  # no way out of the folders
+        if path.endswith("/"):
+            rel = posixpath.join(rel, "index.html") if rel else "index.html"
+        base = preview.pdf_root if rel.startswith("pdf/") else preview.site_dir
+        file = base / rel
+        if file.is_dir():
+            self.send_response(302)
+            self.send_header("Location", path + "/")
+            self.end_headers()
+            return
+        status = 200
+        try:
+            data = file.read_bytes()  # one open: a PDF swapped in meanwhile is not mixed
+        except OSError:
+            status, file = 404, preview.site_dir / "404.html"
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = "<p>Page introuvable.</p>".encode("utf-8")
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            end = data.rfind(b"</body>")
+            end = len(data) if end < 0 else end
+            extra = (preview.marks() + RELOAD_JS % preview.epoch).encode("utf-8")
+            data = data[:end] + extra + data[end:]
+            kind += "; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _poll(self, seen: str) -> None:
+        preview = self.server.preview
+        known = int(seen) if seen.isdigit() else 0
+        with preview.changed:
+            preview.changed.wait_for(lambda: preview.epoch > known, timeout=30)
+            data = str(preview.epoch).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, preview: Preview, port: int) -> None:
+        self.preview = preview
+        super().__init__(("127.0.0.1", port), Handler)
+
+
+def sync(source: Path, target: Path, delete: bool = True) -> list[str]:
+    """Copy only what changed, delete what disappeared; returns the changed paths."""
+    changed: list[str] = []
     target.mkdir(parents=True, exist_ok=True)
     for path in source.rglob("*"):
         dest = target / path.relative_to(source)
@@ -146,25 +363,19 @@ def sync(source: Path, target: Path, keep: str = "", delete: bool = True) -> int
             dest.mkdir(exist_ok=True)
         elif not dest.exists() or not filecmp.cmp(path, dest, shallow=False):
             shutil.copyfile(path, dest)
-            changed += 1
+            changed.append(dest.relative_to(target).as_posix())
     for path in sorted(target.rglob("*"), reverse=True) if delete else ():
         relative = path.relative_to(target)
-        if keep and relative.parts[0] == keep:
-            continue
         if not (source / relative).exists():
             shutil.rmtree(path) if path.is_dir() else path.unlink()
-            changed += 1
+            changed.append(relative.as_posix())
     return changed
 
 
-def watch(root: Path, on_change, first=None) -> None:
-    """Call `on_change` after each burst of writes under the watched folders, from one
-    long-lived thread (which first runs `first`): render processes started from it
-    live as long as the preview (they are tied to the thread that started them)."""
+def watch(root: Path, pending: threading.Event) -> None:
+    """Set `pending` at each write under the watched folders."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
-
-    pending = threading.Event()
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event):
@@ -183,30 +394,36 @@ def watch(root: Path, on_change, first=None) -> None:
     observer.daemon = True
     observer.start()
 
-    def loop() -> None:
-        if first is not None:
-            first()
-        while True:
-            pending.wait()
-            time.sleep(0.3)  # let editors finish writing
-            pending.clear()
-            on_change()
-
-    threading.Thread(target=loop, daemon=True).start()
-
 
 def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
+    """Run the preview until Ctrl+C. Everything that renders is started from the main
+    thread, which lives as long as the preview: render processes die with it."""
     preview = Preview(root, workers)
     preview.stage.mkdir(parents=True, exist_ok=True)
     if not preview.pages():
         raise PowaoError("l'aperçu ne peut pas démarrer : corrigez d'abord les erreurs "
                          "ci-dessus")
-    # PDFs render in the background: the pages are viewable at once.
-    watch(root, preview.update, first=preview.pdfs)
-    print(f"Aperçu sur http://127.0.0.1:{port}/ — Ctrl+C pour arrêter.", file=sys.stderr)
     try:
-        mkdocs_serve(str(preview.config_path), livereload=True, dev_addr=f"127.0.0.1:{port}")
+        server = PreviewServer(preview, port)
+    except OSError as exc:
+        raise PowaoError(f"le port {port} n'est pas disponible ({exc.strerror}) : "
+                         "choisissez-en un autre avec --port") from exc
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pending = threading.Event()
+    watch(root, pending)
+    print(f"Aperçu sur http://127.0.0.1:{port}/ — Ctrl+C pour arrêter.", file=sys.stderr,
+          flush=True)
+    try:
+        preview.warm()
+        preview.pdfs()  # in the background: the pages are viewable at once
+        while True:
+            if not pending.wait(timeout=0.5):
+                continue
+            time.sleep(SETTLE_S)
+            while pending.is_set():  # until the burst of writes ends
+                pending.clear()
+                time.sleep(SETTLE_S)
+            preview.update()
     finally:
         preview.close()
+        server.server_close()

@@ -39,8 +39,22 @@ class SitePage:
     source: str = ""  # project file the page comes from (for error messages)
 
 
+_MARKDOWN: dict[tuple[str, str, str], str] = {}
+
+
 def to_markdown(page: SitePage) -> str:
-    """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks."""
+    """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks.
+    Remembered for the life of the process (the live preview writes every page after
+    each save; only the edited ones are converted again)."""
+    key = (page.title, json.dumps(page.meta, sort_keys=True, default=str), page.body)
+    if key not in _MARKDOWN:
+        if len(_MARKDOWN) > 4096:
+            _MARKDOWN.clear()
+        _MARKDOWN[key] = _to_markdown(page)
+    return _MARKDOWN[key]
+
+
+def _to_markdown(page: SitePage) -> str:
     out = ["---", yaml.safe_dump({"title": page.title, **page.meta}, allow_unicode=True,
                                  sort_keys=True).strip(), "---", "",
            f"# {_md_escape(page.title)}", ""]
@@ -346,6 +360,18 @@ def m_modalite(value: str) -> str:
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+")
 
 
+_WORDS: dict[str, frozenset[str]] = {}
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words of a page, remembered (the live preview gathers them after each save)."""
+    if text not in _WORDS:
+        if len(_WORDS) > 4096:
+            _WORDS.clear()
+        _WORDS[text] = frozenset(WORD.findall(re.sub(r"<[^>]+>", " ", text)))
+    return _WORDS[text]
+
+
 def search_script(pages: list[SitePage]) -> str:
     """Accent-insensitive search: the query « reseau » also asks for « réseau ».
 
@@ -355,8 +381,7 @@ def search_script(pages: list[SitePage]) -> str:
     """
     words: set[str] = set()
     for page in pages:
-        text = re.sub(r"<[^>]+>", " ", page.title + " " + page.body)
-        words.update(WORD.findall(text))
+        words.update(_words(page.title + " " + page.body))
     variants: dict[str, set[str]] = {}
     for low in {word.lower() for word in words}:  # each distinct word folded once
         folded = fold(low)
@@ -423,11 +448,14 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -> list[str]:
+def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False,
+               compiled=None) -> list[str]:
     """Build with MkDocs in-process; returns its warnings (strict mode fails on them).
 
     `dirty`: MkDocs' documented mode that rebuilds only pages whose output is older
-    than their source (see sitecache.py for when the toolchain uses it)."""
+    than their source (see sitecache.py for when the toolchain uses it).
+    `compiled`: a Jinja2 bytecode cache kept by a long-lived process (the live
+    preview), so the theme's templates are not compiled again at each build."""
     import os
 
     from mkdocs.commands.build import build
@@ -447,6 +475,25 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
     log.setLevel(logging.WARNING)
     try:
         cfg = load_config(str(config_path))
+        if compiled is not None:
+            if not dirty:  # a dirty build has the settings of the last full one
+                compiled.listing.clear()
+            theme_env = cfg.theme.get_env
+
+            def get_env():
+                env = theme_env()
+                env.bytecode_cache = compiled
+                listing, theme_list = compiled.listing, env.list_templates
+
+                def list_templates(extensions=None, filter_func=None):
+                    # MkDocs lists the theme's files once per build (thousands of icons)
+                    key = repr((extensions, filter_func is None))
+                    if key not in listing:
+                        listing[key] = theme_list(extensions, filter_func)
+                    return listing[key]
+                env.list_templates = list_templates
+                return env
+            cfg.theme.get_env = get_env
         # Plugins are told it is a normal build even when MkDocs skips unchanged
         # pages: Material's search plugin would otherwise keep this index for the
         # next build in the same process (sitecache.py merges the index itself).
@@ -463,6 +510,25 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
     # Its warning that a dirty build is for development only: sitecache.py uses it
     # only when the navigation is unchanged, and checks every link afterwards.
     return [m for m in handler.messages if "'dirty' build" not in m]
+
+
+def compiled_templates():
+    """An in-memory Jinja2 bytecode cache (jinja2.BytecodeCache's documented API)
+    for `run_mkdocs`."""
+    import jinja2
+
+    class Memory(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.codes: dict[str, bytes] = {}
+            self.listing: dict[str, list[str]] = {}  # the theme's templates (see run_mkdocs)
+
+        def load_bytecode(self, bucket) -> None:
+            if bucket.key in self.codes:
+                bucket.bytecode_from_string(self.codes[bucket.key])
+
+        def dump_bytecode(self, bucket) -> None:
+            self.codes[bucket.key] = bucket.bytecode_to_string()
+    return Memory()
 
 
 def mkdocs_errors(messages: list[str], pages: list[SitePage], report: Report) -> None:

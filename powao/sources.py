@@ -59,6 +59,22 @@ def read_text(path: Path, rel: str, report: Report) -> str | None:
     return decode(raw, rel, report)
 
 
+_PARSED: dict[tuple[str, int], Any] = {}
+
+
+def _parse(text: str, line_offset: int = 0):
+    """parse_yaml, remembered per text for the life of the process: the live preview
+    reloads the corpus after each save, and only the edited file is parsed again.
+    Shared, so never modified: the models validate copies of what they read."""
+    key = (text, line_offset)
+    hit = _PARSED.get(key)
+    if hit is None:
+        if len(_PARSED) > 4096:  # a long preview session: forget the texts seen
+            _PARSED.clear()
+        hit = _PARSED[key] = parse_yaml(text, line_offset=line_offset)
+    return hit
+
+
 def _report_yaml(parsed, rel: str, report: Report) -> None:
     for issue in parsed.issues:
         report.error(rel, issue.line, issue.message, issue.field)
@@ -80,7 +96,7 @@ def load_markdown(path: Path, rel: str, report: Report) -> Source | None:
                      "le dernier champ")
         return None
     front = "\n".join(lines[1:end])
-    parsed = parse_yaml(front, line_offset=1)
+    parsed = _parse(front, line_offset=1)
     _report_yaml(parsed, rel, report)
     source = Source(path, rel, parsed.data, parsed.lines, "\n".join(lines[end + 1:]),
                     end + 2, text)
@@ -97,7 +113,7 @@ def load_yaml(path: Path, rel: str, report: Report) -> Source | None:
     text = read_text(path, rel, report)
     if text is None:
         return None
-    parsed = parse_yaml(text)
+    parsed = _parse(text)
     _report_yaml(parsed, rel, report)
     if parsed.issues:
         return None

@@ -1,6 +1,7 @@
 """`build.py serve`: the live preview follows a content edit."""
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -62,4 +63,48 @@ def test_preview_updates_the_page_and_its_pdf_after_an_edit(tmp_path):
         assert "Planifier sa semaine avec un agenda." in pdf_text(fetch_bytes(pdf_url))
     finally:
         proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_a_pdf_being_rendered_again_is_served_in_its_previous_version(tmp_path):
+    """Page first, then the PDF: meanwhile the fiche's URL answers the previous PDF
+    (never 404) and the page marks its link as being updated."""
+    projet = make_project(tmp_path / "p")
+    port = free_port()
+    log = tmp_path / "journal.txt"
+    with log.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)],
+                                cwd=projet.root, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        url = f"http://127.0.0.1:{port}/{PAGE}"
+        pdf_url = f"http://127.0.0.1:{port}/pdf/fiches/organiser-sa-semaine.pdf"
+        deadline = time.time() + 120
+        while "PDF mis à jour" not in log.read_text(encoding="utf-8"):  # first render
+            assert time.time() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.3)
+        before = fetch_bytes(pdf_url)
+        assert "Planifier sa semaine." in pdf_text(before)
+        done = log.read_text(encoding="utf-8").count("PDF mis à jour")
+        projet.replace("workshops/organiser-sa-semaine.md", "resume: Planifier sa semaine.",
+                       "resume: Planifier sa semaine avec un agenda.")
+        while "avec un agenda" not in fetch(url):  # the page comes first
+            assert time.time() < deadline
+            time.sleep(0.05)
+        served, marked = [], False
+        while log.read_text(encoding="utf-8").count("PDF mis à jour") == done:
+            assert time.time() < deadline, log.read_text(encoding="utf-8")
+            with urllib.request.urlopen(pdf_url, timeout=10) as response:  # 404 would raise
+                assert response.status == 200
+                served.append(response.read())
+            page = fetch(url)
+            marked |= ('a[href$="pdf/fiches/organiser-sa-semaine.pdf"]::after' in page
+                       and "mise à jour en cours" in page)
+        old = [data for data in served if data == before]
+        assert old, "the re-render ended before the PDF could be requested"
+        assert all(data == before or "avec un agenda" in pdf_text(data) for data in served)
+        assert marked
+        assert "avec un agenda" in pdf_text(fetch_bytes(pdf_url))
+        assert "mise à jour en cours" not in fetch(url)
+    finally:
+        proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
