@@ -93,8 +93,7 @@ class SiteBuilder:
             import hashlib
             import json
 
-            from .outputs import code_fingerprint
-            from .pdf import hash_files
+            from .base import code_fingerprint, hash_files
             root = self.corpus.root
             digest = hashlib.sha256(code_fingerprint(root).encode())
             data = sorted((root / "content" / "data").glob("*.yml"))
@@ -432,9 +431,10 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
 
     from mkdocs.commands.build import build
 
-    from .pdf import build_epoch
-    # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch()))
+    from .base import build_epoch
+    # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (the value
+    # checked by build_epoch, never a raw one MkDocs could choke on).
+    os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch())
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
