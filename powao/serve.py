@@ -67,7 +67,7 @@ class Preview:
     def pages(self) -> bool:
         """Bring the served pages up to date; False (errors printed) if content is wrong."""
         from . import outputs
-        from .pipeline import load_and_check
+        from .content import load_and_check
         from .site import SiteBuilder
         from .templating import Templates
         start = time.perf_counter()
