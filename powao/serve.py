@@ -51,6 +51,7 @@ class Preview:
         self.pdf_root = self.stage / "publie"        # PDFs, at their site paths
         self.config_path = self.stage / "mkdocs.yml"
         self.site_dir = self.stage / "site"           # the site being served
+        self.state = self.stage / "apercu-etat.json"  # the last save's problems
         self.workers = workers or outputs.default_jobs()
         self.pool = None
         self.corpus, self.jobs = None, []
@@ -72,14 +73,17 @@ class Preview:
         from .templating import Templates
         start = time.perf_counter()
         try:
-            corpus, _report = load_and_check(self.root)
+            corpus, report = load_and_check(self.root)
         except ContentError as exc:
-            for problem in exc.report.sorted():
-                print(problem.format(), file=sys.stderr)
+            lines = [problem.format() for problem in exc.report.sorted()]
+            for line in lines:
+                print(line, file=sys.stderr)
             print("Aperçu non mis à jour : corrigez les erreurs ci-dessus.", file=sys.stderr)
+            self.tell(lines)
             return False
         except PowaoError as exc:
             print(f"Erreur : {exc}", file=sys.stderr)
+            self.tell([f"Erreur : {exc}"])
             return False
         jobs = outputs.plan(corpus, {"fiches", "kits", "livre-blanc"})
         templates = Templates(corpus)
@@ -88,9 +92,14 @@ class Preview:
         self.stage.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.stage) as fresh:
             builder.write_docs(Path(fresh))
+            script = Path(fresh) / "assets" / "javascripts" / "apercu.js"
+            script.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.root / "templates" / "apercu" / "apercu.js", script)
             changed = sync(Path(fresh), self.docs)
+        self.tell([p.format() for p in report.sorted()], ok=True)
         self.corpus, self.jobs = corpus, jobs
         config = builder.config(self.docs, self.site_dir)
+        config.setdefault("extra_javascript", []).append("assets/javascripts/apercu.js")
         if changed or not (self.site_dir / "index.html").is_file():
             rebuilt = self._site(config, changed)
             print(f"Aperçu : {rebuilt} en {time.perf_counter() - start:.1f} s.",
@@ -241,8 +250,27 @@ class Preview:
             self.pool.submit(outputs.ready)
 
     def update(self) -> None:
-        if self.pages():
-            self.pdfs()
+        """After a save. Whatever goes wrong, the preview keeps running and says so."""
+        try:
+            if self.pages():
+                self.pdfs()
+        except Exception as exc:  # a bug of the toolchain must not stop the preview
+            from .errors import working_on
+            message = (f"Erreur interne de la chaîne de publication ({exc.__class__.__name__}) "
+                       f"pendant le traitement de {working_on() or 'l’aperçu'} : l'aperçu "
+                       "n'est pas à jour.")
+            print(message, file=sys.stderr)
+            self.tell([message])
+
+    def tell(self, lines: list[str], ok: bool = False) -> None:
+        """What the author must see in the browser: the problems of the last save (a
+        banner on every page of the preview, see templates/apercu/apercu.js), served
+        as /apercu-etat.json."""
+        state = {"a_jour": ok, "messages": lines}
+        self.stage.mkdir(parents=True, exist_ok=True)
+        tmp = self.state.with_name(".apercu-etat.json.tmp")
+        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.state)
 
     # -- the browser ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -300,8 +328,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rel = posixpath.normpath("/" + path).lstrip("/")  # no way out of the folders
         if path.endswith("/"):
             rel = posixpath.join(rel, "index.html") if rel else "index.html"
-        base = preview.pdf_root if rel.startswith("pdf/") else preview.site_dir
-        file = base / rel
+        if rel == preview.state.name:
+            file = preview.state
+        else:
+            base = preview.pdf_root if rel.startswith("pdf/") else preview.site_dir
+            file = base / rel
         if file.is_dir():
             self.send_response(302)
             self.send_header("Location", path + "/")
@@ -398,16 +429,22 @@ def watch(root: Path, pending: threading.Event) -> None:
 def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
     """Run the preview until Ctrl+C. Everything that renders is started from the main
     thread, which lives as long as the preview: render processes die with it."""
+    from .errors import UsageError
     preview = Preview(root, workers)
-    preview.stage.mkdir(parents=True, exist_ok=True)
-    if not preview.pages():
-        raise PowaoError("l'aperçu ne peut pas démarrer : corrigez d'abord les erreurs "
-                         "ci-dessus")
-    try:
+    try:  # before anything is rendered
         server = PreviewServer(preview, port)
     except OSError as exc:
-        raise PowaoError(f"le port {port} n'est pas disponible ({exc.strerror}) : "
-                         "choisissez-en un autre avec --port") from exc
+        raise UsageError(f"le port {port} est déjà utilisé (un autre aperçu tourne peut-être) : "
+                         f"arrêtez-le ou choisissez un autre port, par exemple --port {port + 1}"
+                         ) from exc
+    try:
+        preview.stage.mkdir(parents=True, exist_ok=True)
+        if not preview.pages():
+            raise PowaoError("l'aperçu ne peut pas démarrer : corrigez d'abord les erreurs "
+                             "ci-dessus")
+    except BaseException:
+        server.server_close()
+        raise
     threading.Thread(target=server.serve_forever, daemon=True).start()
     pending = threading.Event()
     watch(root, pending)
