@@ -78,7 +78,7 @@ def _author(corpus: Corpus) -> str:
 def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | None = None,
                 groupe: m.Groupe | None = None, edition: str = "public") -> int:
     html = fiche_html(t, atelier, heure, groupe, edition)
-    return write_pdf(html, target, t.corpus.root, source=atelier.src.rel)
+    return write_pdf(html, target, t.corpus.root, source=atelier.src.rel, keep=True)
 
 
 def _securite(t: Templates) -> tuple[Any, str]:
@@ -90,7 +90,11 @@ def _securite(t: Templates) -> tuple[Any, str]:
     return page, fragment.replace(' id="', ' id="securite--')
 
 
-def kit_html(t: Templates, kind: str, ident: str, edition: str = "public") -> str:
+def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
+             sessions: list[int] | None = None, total: int = 0) -> str:
+    """The whole binder as one HTML document; with `sessions` (each session's first
+    binder page), only its front matter, the sessions being assembled from their
+    fiches' laid-out pages (see `assemble_kit`); `total`: the binder's page count."""
     corpus = t.corpus
     objet = corpus.cycles[ident] if kind == "cycle" else corpus.parcours[ident]
     securite, securite_html = _securite(t)
@@ -104,9 +108,11 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public") -> st
         for n, seance in enumerate(objet.seances, start=1):
             atelier = corpus.ateliers[seance.atelier]
             prefix = f"seance-{n}--"
-            fiches.append(fiche_context(t, atelier, prefix=prefix))
+            if sessions is None:
+                fiches.append(fiche_context(t, atelier, prefix=prefix))
             toc.append({"id": f"{prefix}atelier-{atelier.id}", "niveau": 1,
-                        "titre": f"Séance {n} (mois {seance.mois}) : {atelier.titre}"})
+                        "titre": f"Séance {n} (mois {seance.mois}) : {atelier.titre}",
+                        "page": sessions[n - 1] if sessions else None})
             local.setdefault(f"atelier/{atelier.id}", f"{prefix}atelier-{atelier.id}")
     else:
         toc.append({"id": "matrice-des-competences", "titre": "Matrice des compétences",
@@ -127,12 +133,80 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public") -> st
                 keywords=["mentorat", "kit mentor", objet.titre])
     html = t.render("print/kit.html", head=Markup(head(meta, edition)), kind=kind, objet=objet, toc=toc,
                     securite=securite, securite_html=Markup(securite_html), fiches=fiches,
-                    modules=modules, date=date_fr(build_date().date().isoformat()))
+                    modules=modules, date=date_fr(build_date().date().isoformat()),
+                    total=total)
     return t.renderer.finish(html, pdf_linker(corpus, local))
 
 
 def build_kit(t: Templates, kind: str, ident: str, target: Path,
-              edition: str = "public") -> int:
+              edition: str = "public", assemble: bool = True) -> int:
+    """A binder. A cycle's is assembled from its fiches' laid-out pages (those the
+    render process still holds are not laid out again); `assemble=False` lays the
+    whole binder out as one document (the reference the assembly is tested against)."""
     objet = t.corpus.cycles[ident] if kind == "cycle" else t.corpus.parcours[ident]
+    if kind == "cycle" and assemble:
+        return assemble_kit(t, ident, target, edition)
     return write_pdf(kit_html(t, kind, ident, edition), target, t.corpus.root, source=objet.src.rel)
+
+
+BLANK = ("<!DOCTYPE html><html lang=\"fr\"><head><style>@page { size: A4 portrait; margin: 0 }"
+         "</style></head><body></body></html>")
+
+
+_FRONT_PAGES: dict[str, int] = {}
+
+
+def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public") -> int:
+    """A cycle's binder made of pages already laid out: its front matter (cover, how
+    to use it, contents, safety framework, calendar), then each session's fiche as
+    its own PDF shows it, starting on a right-hand page (a blank page before it if
+    needed), then written once.
+
+    The split: a fiche's pages keep the folio of the fiche (« Titre · page 2 / 10 »:
+    the same pages as the fiche printed alone, which is what makes them reusable);
+    the front matter is numbered in the binder and its table of contents gives each
+    session's first binder page. Anchors and internal links of each session are
+    prefixed (« seance-3--… ») so that a workshop met twice stays two targets."""
+    from .pdf import layout, write_document
+    corpus = t.corpus
+    root = corpus.root
+    base_url = (root / "templates" / "print").as_uri() + "/"
+    cycle = corpus.cycles[ident]
+    parts = []
+    for n, seance in enumerate(cycle.seances, start=1):
+        html = fiche_html(t, corpus.ateliers[seance.atelier], edition=edition)
+        parts.append((f"seance-{n}--", html, layout(html, root, base_url,
+                                                     f"{seance.atelier}.pdf", keep=True)))
+    blank = layout(BLANK, root, base_url, target.name, keep=True).pages[0]
+    front_pages = _FRONT_PAGES.get(ident, 0)  # as long as last time, most likely
+    for _ in range(3):  # the front matter's length depends on nothing but itself
+        sessions, page = [], front_pages + 1
+        for _prefix, _html, document in parts:
+            page += page % 2 == 0  # a session starts on a right-hand (odd) page
+            sessions.append(page)
+            page += len(document.pages)
+        front_html = kit_html(t, "cycle", ident, edition, sessions=sessions, total=page - 1)
+        front = layout(front_html, root, base_url, target.name)
+        if len(front.pages) == front_pages:
+            break
+        front_pages = len(front.pages)
+    _FRONT_PAGES[ident] = front_pages
+    pages = list(front.pages)
+    for prefix, _html, document in parts:
+        if len(pages) % 2 == 1:
+            pages.append(blank)
+        pages += [_prefixed(page, prefix) for page in document.pages]
+    binder = front.copy(pages)
+    return write_document(binder, target, front_html + "".join(h for _p, h, _d in parts))
+
+
+def _prefixed(page, prefix: str):
+    """A copy of a laid-out page whose anchors and internal links carry `prefix`
+    (WeasyPrint's documented Page.anchors and Page.links)."""
+    import copy
+    clone = copy.copy(page)
+    clone.anchors = {prefix + name: point for name, point in page.anchors.items()}
+    clone.links = [(kind, prefix + target if kind == "internal" else target, rect, box)
+                   for kind, target, rect, box in page.links]
+    return clone
 

@@ -157,9 +157,10 @@ def cache_key(document_html: str, root: Path, base_url: str) -> str:
 
 
 def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = None,
-              source: str = "") -> int:
+              source: str = "", keep: bool = False) -> int:
     """Render HTML to `target` (or reuse an identical earlier render); returns the page
-    count. Raises BuildError in French."""
+    count. Raises BuildError in French. `keep`: keep the laid-out pages in memory (a
+    fiche, that a binder may reuse)."""
     base_url = (base or root / "templates" / "print").as_uri() + "/"
     cache = root / ".cache" / "pdf"
     key = cache_key(document_html, root, base_url)
@@ -167,9 +168,64 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
     pages = recall(cached, pages_file, target)
     if pages is not None:
         return pages
-    pages = _render(document_html, target, root, base_url, source)
+    document = layout(document_html, root, base_url, target.name, key, keep)
+    pages = write_document(document, target, document_html)
     remember(target, cached, pages_file, pages)
     return pages
+
+
+# Laid-out documents kept by a render process (see `layout`): a binder is assembled
+# from the pages of the fiches it contains instead of laying them out again.
+_LAID_OUT: dict[str, object] = {}
+KEEP_LAID_OUT = 24  # documents; a fiche's box tree is a few MiB
+
+
+def layout(document_html: str, root: Path, base_url: str, name: str, key: str = "",
+           keep: bool = False):
+    """Lay the HTML out into pages (a WeasyPrint Document), or return the same layout
+    kept in memory (`keep`: keep this one); raises BuildError in French."""
+    from weasyprint import HTML
+
+    key = key or cache_key(document_html, root, base_url)
+    if key in _LAID_OUT:
+        _LAID_OUT[key] = _LAID_OUT.pop(key)  # most recently used last
+        return _LAID_OUT[key]
+    sandbox = Sandbox(root)
+    try:
+        document = HTML(string=document_html, base_url=base_url,
+                        url_fetcher=sandbox.fetcher()).render()
+    except BuildError:
+        raise
+    except Exception as exc:  # WeasyPrint failures become an author-facing message
+        raise BuildError(f"le rendu PDF de {name} a échoué ({exc.__class__.__name__} : "
+                         f"{exc})") from exc
+    if sandbox.refused:
+        raise BuildError(f"ressource refusée par le rendu PDF de {name} (hors du "
+                         f"projet) : {sandbox.refused[0]}")
+    if not keep:
+        return document
+    _LAID_OUT[key] = document
+    while len(_LAID_OUT) > KEEP_LAID_OUT:
+        del _LAID_OUT[next(iter(_LAID_OUT))]
+    return document
+
+
+def forget_layouts() -> None:
+    _LAID_OUT.clear()
+
+
+def write_document(document, target: Path, identity: str) -> int:
+    """Write laid-out pages as a tagged PDF (the one write path of every PDF); returns
+    the page count. `identity` (the HTML) makes the PDF identifier reproducible."""
+    identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
+                           custom_metadata=True)
+    except Exception as exc:  # WeasyPrint failures become an author-facing message
+        raise BuildError(f"le rendu PDF de {target.name} a échoué ({exc.__class__.__name__} : "
+                         f"{exc})") from exc
+    return len(document.pages)
 
 
 def remember(target: Path, cached: Path, pages_file: Path, pages: int) -> None:
@@ -206,25 +262,3 @@ def recall(cached: Path, pages_file: Path, target: Path) -> int | None:
     copy_file(cached, tmp)
     os.replace(tmp, target)
     return pages
-
-
-def _render(document_html: str, target: Path, root: Path, base_url: str, source: str) -> int:
-    from weasyprint import HTML
-
-    sandbox = Sandbox(root)
-    try:
-        document = HTML(string=document_html, base_url=base_url,
-                        url_fetcher=sandbox.fetcher()).render()
-        identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
-                           custom_metadata=True)
-    except BuildError:
-        raise
-    except Exception as exc:  # WeasyPrint failures become an author-facing message
-        raise BuildError(f"le rendu PDF de {target.name} a échoué ({exc.__class__.__name__} : "
-                         f"{exc})") from exc
-    if sandbox.refused:
-        raise BuildError(f"ressource refusée par le rendu PDF de {target.name} (hors du "
-                         f"projet) : {sandbox.refused[0]}")
-    return len(document.pages)

@@ -53,7 +53,7 @@ class Preview:
         self.site_dir = self.stage / "site"           # the site being served
         self.state = self.stage / "apercu-etat.json"  # the last save's problems
         self.workers = workers or outputs.default_jobs()
-        self.pool = None
+        self.pool, self.code = None, ""
         self.corpus, self.jobs = None, []
         self.compiled = compiled_templates()
         self.epoch = int(time.time() * 1000)      # a new server makes old tabs reload
@@ -203,18 +203,18 @@ class Preview:
 
     def _collect(self, rendering, todo, report: Report, out: Path, published: list) -> None:
         from . import outputs
-        start = time.perf_counter()
+        start, pool = time.perf_counter(), rendering.pool
         try:
             rendering.wait()
         except Exception as exc:  # a dead render process must not stop the preview
-            if outputs.stopping():
+            if outputs.stopping() or getattr(rendering, "abandoned", False):
                 return
             print(f"Aperçu : les PDF n'ont pas pu être mis à jour ({exc.__class__.__name__}"
                   f" : {exc}) ; ils le seront à la prochaine modification.", file=sys.stderr)
             with self.lock:
-                pool, self.pool = self.pool, None
-            if pool is not None:
-                outputs.kill_pool(pool)
+                if self.pool is pool:
+                    self.pool = None
+            outputs.kill_pool(pool)
         finally:
             with self.lock:
                 if rendering in self.active:
@@ -237,9 +237,19 @@ class Preview:
         """Render processes, started by the main thread (they die with it), at a lower
         priority than the preview's pages; killed by stop_workers() on Ctrl+C."""
         from . import outputs
+        code = outputs.code_fingerprint(self.root)
+        if self.pool is not None and code != self.code:
+            # A template, a stylesheet or the code changed: the processes' memory
+            # (laid-out fiches, the print toolchain's fingerprint) is stale.
+            with self.lock:
+                for rendering in self.active:
+                    rendering.abandoned = True  # asked again below, to the new processes
+            outputs.kill_pool(self.pool)
+            self.pool = None
         if self.pool is None:
             self.pool = outputs.new_pool(self.root, OPTIONS, self.workers, nice=10)
             outputs._pools.append(self.pool)
+            self.code = code
 
     def warm(self) -> None:
         """Start the render processes now (each imports WeasyPrint once), so the first

@@ -136,3 +136,91 @@ def test_build_without_libharfbuzz_or_with_it_gives_same_text(built):
     # The kit's text is independent of the machine: the safety page is in every kit.
     text = " ".join(pages_text(built.root / "sorties/kits/cycle-test.pdf"))
     assert "Le cadre de sécurité" in text
+
+
+def _outline(reader: PdfReader, items=None, depth: int = 0) -> list[tuple[int, str, int]]:
+    found = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found += _outline(reader, item, depth + 1)
+        else:
+            found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+    return found
+
+
+def _link_pages(reader: PdfReader, page_index: int) -> list[int]:
+    """Pages the internal links of one page lead to, in order."""
+    targets = []
+    for annot in reader.pages[page_index].get("/Annots") or []:
+        annot = annot.get_object()
+        dest = annot.get("/Dest") or (annot.get("/A") or {}).get("/D")
+        if dest is None:
+            continue
+        if isinstance(dest, str):
+            dest = reader.named_destinations[dest]
+            targets.append(reader.get_destination_page_number(dest) + 1)
+        else:
+            targets.append(reader.get_page_number(dest[0].get_object()) + 1)
+    return targets
+
+
+def _roles(reader: PdfReader) -> list[str]:
+    """The structure tree's element types (PDF tags), depth first."""
+    roles, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack += reversed(node)
+            continue
+        if not hasattr(node, "get"):
+            continue
+        if "/S" in node:
+            roles.append(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return roles
+
+
+def test_a_binder_assembled_from_its_fiches_pages_reads_as_a_full_layout(built, tmp_path):
+    """The cycle binder is assembled from the laid-out pages of its fiches: its table
+    of contents, bookmarks, links and tags are those of the binder laid out as one
+    document, and its text is its front matter followed by its fiches, page by page."""
+    from powao import fiches
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    corpus, _report = load_and_check(built.root)
+    t = Templates(corpus)
+    full = tmp_path / "complet.pdf"
+    fiches.build_kit(t, "cycle", "cycle-test", full, assemble=False)
+    assembled = PdfReader(str(built.root / "sorties/kits/cycle-test.pdf"))
+    reference = PdfReader(str(full))
+    assert len(assembled.pages) == len(reference.pages)
+    assert _outline(assembled) == _outline(reference)
+    assert len(_outline(assembled)) > 10
+    texts = [p.extract_text() or "" for p in assembled.pages]
+    toc = next(i for i, text in enumerate(texts) if "Sommaire" in text)
+    assert _toc(texts) == _toc([p.extract_text() or "" for p in reference.pages])
+    assert _link_pages(assembled, toc) == _link_pages(reference, toc)
+    assert set(_link_pages(assembled, toc)) == {number for _title, number in _toc(texts)}
+    assert assembled.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    # Tags: the same elements; the full layout only wraps each fiche in one more
+    # block (its <div class="kit-fiche">), the assembled one has the fiche's own tree.
+    wrappers = {"/Div", "/NonStruct"}
+    assert [r for r in _roles(assembled) if r not in wrappers] == \
+        [r for r in _roles(reference) if r not in wrappers]
+    assert _roles(assembled).count("/H1") == _roles(reference).count("/H1") >= 5
+    # Text: the front matter, then each session's fiche exactly as printed alone.
+    parts: list[str] = []
+    for n, seance in enumerate(corpus.cycles["cycle-test"].seances, start=1):
+        alone = tmp_path / f"seance-{n}.pdf"
+        fiches.build_fiche(t, corpus.ateliers[seance.atelier], alone)
+        pages = [flat(p.extract_text() or "") for p in PdfReader(str(alone)).pages]
+        assert pages and all(pages)
+        parts += pages
+    front = [flat(text) for text in texts[:len(texts) - len(parts)]]
+    body = [flat(text) for text in texts[len(front):]]
+    assert "Sommaire" in " ".join(front) and "Le calendrier des séances" in " ".join(front)
+    assert [text for text in body if text.strip()] == parts  # blank pages before rectos
+    assert f"page 2 / {len(texts)}" in front[1]  # binder folios up front (not the cover)
