@@ -167,7 +167,91 @@ def naive_run(root: Path, config: Path, documents: list[Path], out: Path) -> tup
     return total, peak
 
 
-def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
+# -- the live preview (« aperçu ») -----------------------------------------------------------
+def _get(url: str) -> bytes | None:
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read()
+    except OSError:
+        return None
+
+
+def _wait_idle(log: Path, proc: subprocess.Popen, timeout: float = 1800) -> None:
+    """Until the preview has no PDF left to render (each « rendu de N PDF » is followed
+    by its « N PDF mis à jour »), and a little more."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        assert proc.poll() is None, log.read_text(encoding="utf-8")
+        text = log.read_text(encoding="utf-8")
+        if "Aperçu sur" in text and text.count("Aperçu : rendu de") <= text.count(
+                "PDF mis à jour en"):
+            time.sleep(2)
+            text2 = log.read_text(encoding="utf-8")
+            if text2 == text:
+                return
+        time.sleep(0.5)
+    raise RuntimeError("l'aperçu n'a pas fini de rendre ses PDF")
+
+
+def preview_edit(root: Path, base: str, path: Path, page: str, pdfs: list[str],
+                 mark: str) -> dict[str, float]:
+    """Save an edit; seconds until the page shows it and until each PDF changed."""
+    before = {pdf: _get(base + pdf) for pdf in pdfs}
+    text = path.read_text(encoding="utf-8")
+    start = time.perf_counter()
+    path.write_text(text.replace("## Pourquoi cet atelier",
+                                 f"## Pourquoi cet atelier\n\n{mark}.", 1), encoding="utf-8")
+    seen: dict[str, float] = {}
+    while len(seen) < 1 + len(pdfs) and time.perf_counter() - start < 300:
+        if "page" not in seen and mark.encode() in (_get(base + page) or b""):
+            seen["page"] = time.perf_counter() - start
+        for pdf in pdfs:
+            if pdf not in seen and _get(base + pdf) not in (None, before[pdf]):
+                seen[pdf] = time.perf_counter() - start
+        time.sleep(0.05)
+    return seen
+
+
+def measure_preview(root: Path, runs: int, edited: Path, in_cycle: Path,
+                    originals: dict[Path, str]) -> dict[str, list[tuple[float, int]]]:
+    """The author's loop through the running preview: save → page updated, save →
+    fiche updated, cycle workshop saved → binder updated."""
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = root / ".." / "apercu.log"
+    base = f"http://127.0.0.1:{port}/"
+    found: dict[str, list[tuple[float, int]]] = {"apercu_page": [], "apercu_fiche": [],
+                                                  "apercu_kit": []}
+    with open(log, "w", encoding="utf-8") as err:
+        proc = subprocess.Popen([PY, "build.py", "serve", "--port", str(port)], cwd=root,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        _wait_idle(log, proc)
+        site = root / ".build" / "apercu" / "site"
+        for n in range(1, runs + 1):
+            for path, key in ((edited, "apercu_fiche"), (in_cycle, "apercu_kit")):
+                page = next(site.rglob(f"{path.stem}.html")).relative_to(site).as_posix()
+                pdf = (f"pdf/kits/cycle-six-mois.pdf" if key == "apercu_kit"
+                       else f"pdf/fiches/{path.stem}.pdf")
+                print(f"Aperçu {n}/{runs} : {path.name} modifié…", file=sys.stderr)
+                seen = preview_edit(root, base, path, page, [pdf], f"Aperçu {n} {key}")
+                memory = tree_memory(proc.pid)
+                if key == "apercu_fiche":
+                    found["apercu_page"].append((seen.get("page", float("nan")), memory))
+                found[key].append((seen.get(pdf, float("nan")), memory))
+                path.write_text(originals[path], encoding="utf-8")
+                _wait_idle(log, proc)
+    finally:
+        proc.send_signal(__import__("signal").SIGINT)
+        proc.wait(timeout=60)
+    return found
+
+
+def run(ateliers: int, runs: int, jobs: int, naive: bool = True,
+        apercu_seul: bool = False) -> dict:
     results: dict = {"ateliers": ateliers, "runs": runs, "jobs": jobs, "cpu": os.cpu_count(),
                      "memoire": "PSS de l'arbre de processus, pic échantillonné toutes les 50 ms"}
     with tempfile.TemporaryDirectory(prefix="powao-bench-") as tmp:
@@ -186,7 +270,13 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
         edited = next(p for p in workshops if p.stem not in in_binder)
         in_cycle = next(p for p in workshops if p.stem in in_binder)
         originals = {path: path.read_text(encoding="utf-8") for path in (edited, in_cycle)}
-        for n in range(1, runs + 1):
+        if apercu_seul:
+            runs_build = 0
+            print("Construction initiale (caches de l'aperçu)…", file=sys.stderr)
+            assert measure(build, root)[2] == 0, "la construction a échoué"
+        else:
+            runs_build = runs
+        for n in range(1, runs_build + 1):
             print(f"Mesure {n}/{runs} : check…", file=sys.stderr)
             for _ in range(5):  # cheap: measured five times per run
                 cases["check"].append(measure([PY, "build.py", "check"], root)[:2])
@@ -214,9 +304,12 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
             config, documents = naive_inputs(root, reference)
             cases["naif"].append(naive_run(root, config, documents, reference))
             results["pdf_naif"] = len(documents)
-        if not naive:
+        cases.update(measure_preview(root, runs, edited, in_cycle, originals))
+        if not naive or apercu_seul:
             del cases["naif"]
         for name, values in cases.items():
+            if not values:
+                continue
             results[name] = {"temps_median_s": round(statistics.median(v[0] for v in values), 2),
                              "memoire_pic_mio": round(max(v[1] for v in values) / 2**20),
                              "temps_s": [round(v[0], 2) for v in values]}
@@ -229,7 +322,9 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True) -> dict:
 
 LABELS = {"check": "check", "froid": "construction à froid", "sans_changement":
           "sans changement", "un_atelier": "un atelier modifié", "atelier_du_cycle":
-          "un atelier du cycle modifié", "naif": "référence naïve"}
+          "un atelier du cycle modifié", "naif": "référence naïve",
+          "apercu_page": "aperçu : page à jour", "apercu_fiche": "aperçu : fiche à jour",
+          "apercu_kit": "aperçu : kit du cycle à jour"}
 
 
 def table(results: dict) -> str:
@@ -243,6 +338,9 @@ def table(results: dict) -> str:
         ratio = f"{r['ratio_naif']:.2f}" if "ratio_naif" in r else ""
         lines.append(f"{label:<30}{r['temps_median_s']:>9.2f}s{r['memoire_pic_mio']:>16} Mio"
                      f"{ratio:>9}")
+    if "charge" in results:
+        lines.append("charge de la machine (1, 5, 15 min) : "
+                     + ", ".join(f"{x:.2f}" for x in results["charge"]))
     return "\n".join(lines)
 
 
@@ -253,8 +351,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sans-naif", action="store_true",
                         help="ne pas mesurer la référence naïve (longue à N = 300)")
+    parser.add_argument("--apercu-seul", action="store_true",
+                        help="ne mesurer que l'aperçu (enregistrement → page, fiche, kit)")
     args = parser.parse_args()
-    results = run(args.ateliers, args.runs, args.jobs, naive=not args.sans_naif)
+    results = run(args.ateliers, args.runs, args.jobs, naive=not args.sans_naif,
+                  apercu_seul=args.apercu_seul)
+    results["charge"] = os.getloadavg()  # the machine's load when the run ended
     print(table(results))
     out = Path(__file__).with_name(f"resultats-{args.ateliers}.json")
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

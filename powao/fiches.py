@@ -78,7 +78,21 @@ def _author(corpus: Corpus) -> str:
 def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | None = None,
                 groupe: m.Groupe | None = None, edition: str = "public") -> int:
     html = fiche_html(t, atelier, heure, groupe, edition)
-    return write_pdf(html, target, t.corpus.root, source=atelier.src.rel, keep=True)
+    # Its pages stay in memory if a binder of this render process may reuse them.
+    in_binder = heure is None and groupe is None and any(
+        s.atelier == atelier.id for c in t.corpus.cycles.values() for s in c.seances)
+    return write_pdf(html, target, t.corpus.root, source=atelier.src.rel, keep=in_binder)
+
+
+def prepare_kit(t: Templates, ident: str, edition: str = "public") -> None:
+    """Lay out (and keep in memory) the fiches of a cycle's binder, so that its next
+    assembly lays out only what changed (the live preview does it while idle)."""
+    from .pdf import layout
+    root = t.corpus.root
+    base_url = (root / "templates" / "print").as_uri() + "/"
+    for seance in t.corpus.cycles[ident].seances:
+        html = fiche_html(t, t.corpus.ateliers[seance.atelier], edition=edition)
+        layout(html, root, base_url, f"{seance.atelier}.pdf", keep=True)
 
 
 def _securite(t: Templates) -> tuple[Any, str]:

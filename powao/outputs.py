@@ -220,6 +220,20 @@ def ready() -> bool:
     return True
 
 
+def prepare(job: Job, corpus_bytes: bytes = b"") -> bool:
+    """Lay out ahead what a binder reuses (the live preview, while idle)."""
+    from . import fiches
+    if corpus_bytes:
+        _use_corpus(corpus_bytes)
+    try:
+        if job.kind == "kit-cycle":
+            fiches.prepare_kit(_templates(), job.ident,
+                               _state["options"].get("edition", "public"))
+    except Exception:  # only a head start: the binder's own render will say what fails
+        return False
+    return True
+
+
 def _templates():
     if "templates" not in _state:  # no corpus sent: load it here
         from .content import load_and_check
@@ -356,7 +370,8 @@ class Rendering:
 
     def __init__(self, root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
                  report: Report, corpus: Corpus | None = None,
-                 pool: ProcessPoolExecutor | None = None, on_done=None) -> None:
+                 pool: ProcessPoolExecutor | None = None, on_done=None,
+                 long_pool: ProcessPoolExecutor | None = None) -> None:
         import pickle
         self.report, self.on_done = report, on_done
         self.pages: dict[str, int] = {}
@@ -375,8 +390,10 @@ class Rendering:
         self.pool = pool
         sent = pickle.dumps(corpus) if corpus is not None and not self.owned else b""
         try:
-            self.futures = [pool.submit(_run, job, str(out), key, sent)
-                            for job, key in keys.items()]
+            # `long_pool`: binders and the white paper go to their own process, which
+            # keeps the fiches a binder reuses (the live preview).
+            self.futures = [(long_pool if long_pool and job.kind != "fiche" else pool).submit(
+                                _run, job, str(out), key, sent) for job, key in keys.items()]
         except BaseException:
             self.close()
             raise

@@ -53,7 +53,8 @@ class Preview:
         self.site_dir = self.stage / "site"           # the site being served
         self.state = self.stage / "apercu-etat.json"  # the last save's problems
         self.workers = workers or outputs.default_jobs()
-        self.pool, self.code = None, ""
+        self.pool = self.long_pool = None  # fiches; binders and the white paper
+        self.code = ""
         self.corpus, self.jobs = None, []
         self.compiled = compiled_templates()
         self.epoch = int(time.time() * 1000)      # a new server makes old tabs reload
@@ -185,7 +186,8 @@ class Preview:
             published.append(job)
         # Unchanged PDFs come from the cache at once; the others go to the pool.
         rendering = outputs.Rendering(self.root, jobs, out, OPTIONS, self.workers, report,
-                                      corpus, pool=self.pool, on_done=publish)
+                                      corpus, pool=self.pool, on_done=publish,
+                                      long_pool=self.long_pool)
         if (out / "pdf").is_dir():
             sync(out / "pdf", self.pdf_root / "pdf", delete=False)
         if not rendering.total:
@@ -203,7 +205,7 @@ class Preview:
 
     def _collect(self, rendering, todo, report: Report, out: Path, published: list) -> None:
         from . import outputs
-        start, pool = time.perf_counter(), rendering.pool
+        start, pool = time.perf_counter(), self.pool
         try:
             rendering.wait()
         except Exception as exc:  # a dead render process must not stop the preview
@@ -211,10 +213,8 @@ class Preview:
                 return
             print(f"Aperçu : les PDF n'ont pas pu être mis à jour ({exc.__class__.__name__}"
                   f" : {exc}) ; ils le seront à la prochaine modification.", file=sys.stderr)
-            with self.lock:
-                if self.pool is pool:
-                    self.pool = None
-            outputs.kill_pool(pool)
+            if self.pool is pool:
+                self._stop_pools()
         finally:
             with self.lock:
                 if rendering in self.active:
@@ -235,29 +235,55 @@ class Preview:
 
     def _start_pool(self) -> None:
         """Render processes, started by the main thread (they die with it), at a lower
-        priority than the preview's pages; killed by stop_workers() on Ctrl+C."""
+        priority than the preview's pages; killed by stop_workers() on Ctrl+C. With two
+        or more, one is kept for the binders and the white paper: it holds the laid-out
+        fiches its binders reuse, so that a cycle workshop edit lays out one fiche."""
         from . import outputs
         code = outputs.code_fingerprint(self.root)
         if self.pool is not None and code != self.code:
             # A template, a stylesheet or the code changed: the processes' memory
             # (laid-out fiches, the print toolchain's fingerprint) is stale.
-            with self.lock:
-                for rendering in self.active:
-                    rendering.abandoned = True  # asked again below, to the new processes
-            outputs.kill_pool(self.pool)
-            self.pool = None
+            self._stop_pools()
         if self.pool is None:
-            self.pool = outputs.new_pool(self.root, OPTIONS, self.workers, nice=10)
+            fiches = max(1, self.workers - 1)
+            self.pool = outputs.new_pool(self.root, OPTIONS, fiches, nice=10)
             outputs._pools.append(self.pool)
+            if self.workers > 1:
+                self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=10)
+                outputs._pools.append(self.long_pool)
             self.code = code
+
+    def _stop_pools(self) -> None:
+        from . import outputs
+        with self.lock:
+            for rendering in self.active:
+                rendering.abandoned = True  # asked again, to the new processes
+        for pool in (self.pool, self.long_pool):
+            if pool is not None:
+                outputs.kill_pool(pool)
+        self.pool = self.long_pool = None
 
     def warm(self) -> None:
         """Start the render processes now (each imports WeasyPrint once), so the first
         edit does not wait for them."""
         from . import outputs
         self._start_pool()
-        for _ in range(self.workers):
+        for _ in range(max(1, self.workers - 1)):
             self.pool.submit(outputs.ready)
+        if self.long_pool is not None:
+            self.long_pool.submit(outputs.ready)
+
+    def prepare(self) -> None:
+        """While idle, the binders' process lays out the fiches its binders reuse."""
+        import pickle
+
+        from . import outputs
+        if self.long_pool is None or self.corpus is None:
+            return
+        sent = pickle.dumps(self.corpus)
+        for job in self.jobs:
+            if job.kind == "kit-cycle":
+                self.long_pool.submit(outputs.prepare, job, sent)
 
     def update(self) -> None:
         """After a save. Whatever goes wrong, the preview keeps running and says so."""
@@ -463,6 +489,7 @@ def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
     try:
         preview.warm()
         preview.pdfs()  # in the background: the pages are viewable at once
+        preview.prepare()
         while True:
             if not pending.wait(timeout=0.5):
                 continue

@@ -128,7 +128,7 @@ def test_preview_survives_bad_content_and_shows_the_error_in_the_browser(tmp_pat
         while time.time() < deadline and not json.loads(fetch(base + "apercu-etat.json"))["messages"]:
             time.sleep(0.5)
         state = json.loads(fetch(base + "apercu-etat.json"))
-        assert not state["a_jour"]
+        assert not state["a_jour"], state
         assert any(line.startswith("workshops/organiser-sa-semaine.md:") and "duree" in line
                    for line in state["messages"])
         # The watcher is still alive: the next good save updates the page.
