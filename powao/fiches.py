@@ -167,7 +167,43 @@ BLANK = ("<!DOCTYPE html><html lang=\"fr\"><head><style>@page { size: A4 portrai
          "</style></head><body></body></html>")
 
 
-_FRONT_PAGES: dict[str, int] = {}
+def _front_pages(root: Path, ident: str, count: int = 0) -> int:
+    """The length of a binder's front matter when it was last laid out (remembered in
+    .cache/: a right guess spares laying it out twice), or remember it."""
+    import json
+    memo = root / ".cache" / "pdf" / "avant-propos-kits.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not count:
+        return int(known.get(ident, 0)) if isinstance(known, dict) else 0
+    if known.get(ident) != count:
+        from .base import atomic_write
+        known[ident] = count
+        try:
+            atomic_write(memo, json.dumps(known, sort_keys=True))
+        except OSError:
+            pass
+    return count
+
+
+def share_fiche(document, html: str, root: Path, base_url: str) -> None:
+    """Put a fiche a binder has laid out into the PDF cache, as its own PDF: the
+    build's job for that fiche then copies it instead of laying it out again (the
+    build schedules the fiches of cycles after the binders)."""
+    import tempfile
+
+    from .pdf import cache_key, remember, write_document
+    cache = root / ".cache" / "pdf"
+    key = cache_key(html, root, base_url)
+    cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"
+    if pages_file.exists():
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        target = Path(tmp) / "fiche.pdf"
+        remember(target, cached, pages_file, write_document(document, target, html))
 
 
 def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public") -> int:
@@ -189,10 +225,11 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
     parts = []
     for n, seance in enumerate(cycle.seances, start=1):
         html = fiche_html(t, corpus.ateliers[seance.atelier], edition=edition)
-        parts.append((f"seance-{n}--", html, layout(html, root, base_url,
-                                                     f"{seance.atelier}.pdf", keep=True)))
+        document = layout(html, root, base_url, f"{seance.atelier}.pdf", keep=True)
+        share_fiche(document, html, root, base_url)
+        parts.append((f"seance-{n}--", html, document))
     blank = layout(BLANK, root, base_url, target.name, keep=True).pages[0]
-    front_pages = _FRONT_PAGES.get(ident, 0)  # as long as last time, most likely
+    front_pages = _front_pages(root, ident)  # as long as last time, most likely
     for _ in range(3):  # the front matter's length depends on nothing but itself
         sessions, page = [], front_pages + 1
         for _prefix, _html, document in parts:
@@ -204,7 +241,7 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
         if len(front.pages) == front_pages:
             break
         front_pages = len(front.pages)
-    _FRONT_PAGES[ident] = front_pages
+    _front_pages(root, ident, front_pages)
     pages = list(front.pages)
     for prefix, _html, document in parts:
         if len(pages) % 2 == 1:

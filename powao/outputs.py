@@ -66,7 +66,12 @@ def schedule(corpus: Corpus, jobs: list[Job]) -> list[Job]:
         gap = sizes[job] * 3 // (2 * unit)  # fiches the other processes render meanwhile
         order += fiches[:gap]
         fiches = fiches[gap:]
-    return order + fiches
+    order += fiches
+    # The fiches of a cycle come last: the binder's process lays them out for the
+    # binder and puts them in the PDF cache, where their own jobs then find them.
+    binders = {s.atelier for j in jobs if j.kind == "kit-cycle"
+               for s in corpus.cycles[j.ident].seances}
+    return sorted(order, key=lambda j: j.kind == "fiche" and j.ident in binders)
 
 
 # -- dependency cache (no render process at all when nothing changed) -----------------

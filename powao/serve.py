@@ -246,10 +246,10 @@ class Preview:
             self._stop_pools()
         if self.pool is None:
             fiches = max(1, self.workers - 1)
-            self.pool = outputs.new_pool(self.root, OPTIONS, fiches, nice=10)
+            self.pool = outputs.new_pool(self.root, OPTIONS, fiches, nice=4)
             outputs._pools.append(self.pool)
             if self.workers > 1:
-                self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=10)
+                self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=4)
                 outputs._pools.append(self.long_pool)
             self.code = code
 
