@@ -5,6 +5,7 @@ PDFs it is given; the main process meanwhile builds the site.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -167,6 +168,23 @@ def stopping() -> bool:
     return bool(_stopping)
 
 
+@contextlib.contextmanager
+def starting_workers():
+    """Start render processes with Ctrl+C blocked: a process still starting would
+    otherwise die of it with a traceback (stopping them is the parent's job). A Ctrl+C
+    meanwhile reaches the parent right after; each process ignores it (`_init`)."""
+    import signal
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except (AttributeError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def kill_pool(pool: ProcessPoolExecutor) -> None:
     """Kill a pool's processes (no public API for it) and let its threads end."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -188,6 +206,7 @@ def _init(root: str, options: dict, corpus: Corpus | None = None, nice: int = 0)
     # A forked worker inherits the build's handlers: stopping is the parent's job.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see starting_workers
     _state.update(root=root, options=options)
     from .pdf import set_stamp
     set_stamp(options.get("tampon", ""))
@@ -397,8 +416,10 @@ class Rendering:
         try:
             # `long_pool`: binders and the white paper go to their own process, which
             # keeps the fiches a binder reuses (the live preview).
-            self.futures = [(long_pool if long_pool and job.kind != "fiche" else pool).submit(
-                                _run, job, str(out), key, sent) for job, key in keys.items()]
+            with starting_workers():
+                self.futures = [
+                    (long_pool if long_pool and job.kind != "fiche" else pool).submit(
+                        _run, job, str(out), key, sent) for job, key in keys.items()]
         except BaseException:
             self.close()
             raise

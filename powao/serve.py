@@ -252,6 +252,11 @@ class Preview:
                 self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=4)
                 outputs._pools.append(self.long_pool)
             self.code = code
+            with outputs.starting_workers():  # all of them now, Ctrl+C blocked meanwhile
+                for _ in range(fiches):
+                    self.pool.submit(outputs.ready)
+                if self.long_pool is not None:
+                    self.long_pool.submit(outputs.ready)
 
     def _stop_pools(self) -> None:
         from . import outputs
@@ -266,12 +271,7 @@ class Preview:
     def warm(self) -> None:
         """Start the render processes now (each imports WeasyPrint once), so the first
         edit does not wait for them."""
-        from . import outputs
         self._start_pool()
-        for _ in range(max(1, self.workers - 1)):
-            self.pool.submit(outputs.ready)
-        if self.long_pool is not None:
-            self.long_pool.submit(outputs.ready)
 
     def prepare(self) -> None:
         """While idle, the binders' process lays out the fiches its binders reuse."""
@@ -281,9 +281,10 @@ class Preview:
         if self.long_pool is None or self.corpus is None:
             return
         sent = pickle.dumps(self.corpus)
-        for job in self.jobs:
-            if job.kind == "kit-cycle":
-                self.long_pool.submit(outputs.prepare, job, sent)
+        with outputs.starting_workers():
+            for job in self.jobs:
+                if job.kind == "kit-cycle":
+                    self.long_pool.submit(outputs.prepare, job, sent)
 
     def update(self) -> None:
         """After a save. Whatever goes wrong, the preview keeps running and says so."""
@@ -419,6 +420,13 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.preview = preview
         super().__init__(("127.0.0.1", port), Handler)
 
+    def handle_error(self, request, client_address) -> None:
+        """A browser that left before the answer (a reload, a closed tab) is no error."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            print(f"Aperçu : requête non servie ({error.__class__.__name__} : {error}).",
+                  file=sys.stderr)
+
 
 def sync(source: Path, target: Path, delete: bool = True) -> list[str]:
     """Copy only what changed, delete what disappeared; returns the changed paths."""
@@ -473,6 +481,8 @@ def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
         raise UsageError(f"le port {port} est déjà utilisé (un autre aperçu tourne peut-être) : "
                          f"arrêtez-le ou choisissez un autre port, par exemple --port {port + 1}"
                          ) from exc
+    pending = threading.Event()
+    watch(root, pending)  # from now on: a save during the first build is not missed
     try:
         preview.stage.mkdir(parents=True, exist_ok=True)
         if not preview.pages():
@@ -482,8 +492,6 @@ def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
         server.server_close()
         raise
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    pending = threading.Event()
-    watch(root, pending)
     print(f"Aperçu sur http://127.0.0.1:{port}/ — Ctrl+C pour arrêter.", file=sys.stderr,
           flush=True)
     try:
