@@ -6,6 +6,7 @@ core, then `mkdocs build` runs on the tree with the project's mkdocs.yml.
 """
 from __future__ import annotations
 
+import html as _html
 import json
 import logging
 import re
@@ -85,6 +86,20 @@ class SiteBuilder:
         self.pdfs = pdfs or {}  # site path -> label, for download buttons
         self.cache = corpus.root / ".cache" / "pages"
         self._context: str | None = None
+        from .render import slugify
+        from .sitelinks import Linker, safety_targets
+        self.links = Linker(corpus.programme, safety_targets(corpus, slugify))
+        templates.env.globals["liens_securite"] = self.links.safety
+
+    def _help_control(self, doc: str) -> str:
+        """The « En cas de problème » control, first in every page, fixed on screen."""
+        from .urls import AIDE_ANCHOR
+        if ("index", "aide") not in self.urls.pages:
+            return ""
+        href = self.urls.linker(doc)(f"index/aide#{AIDE_ANCHOR}")
+        icon = self.t.icon("lifebuoy", "powao-aide-icone")
+        return (f'<p class="powao-aide-conteneur" data-search-exclude><a class="powao-aide" '
+                f'href="{_html.escape(href)}">{icon}<span>En cas de problème</span></a></p>\n')
 
     def context_key(self) -> str:
         """What every page may show besides its own file: the toolchain, all data files,
@@ -127,6 +142,9 @@ class SiteBuilder:
         self._page_assets: set[str] = set()
         html = self.t.render(template, urls=self.urls, pdfs=self.pdfs, doc=doc, **context)
         body = self.t.renderer.finish(html, self._linker(doc))
+        safety_page = (kind, ident) in (("page", "cadre-de-securite"), ("index", "aide"))
+        body = self.links.page(body, self.urls.linker(doc), here=safety_page)
+        body = self._help_control(doc) + body
         if self.edition != "public":
             from .pdf import BANDEAUX
             body = f'<p class="powao-bandeau-edition">{BANDEAUX[self.edition]}</p>\n' + body
@@ -158,6 +176,11 @@ class SiteBuilder:
                 meta["hide"] = ["navigation", "toc"]
             out.append(self.page("page", pid, "site/page.html", page.titre, meta,
                                  page.src.rel, page=page))
+        if ("index", "aide") in self.urls.pages:
+            out.append(self.page("index", "aide", "site/en-cas-de-probleme.html",
+                                 "En cas de problème",
+                                 {"description": "Qui alerter, que faire maintenant, les "
+                                                 "numéros d'urgence."}))
         out.append(self.page("index", "ateliers", "site/ateliers.html", "Les ateliers",
                              {"description": "Tous les ateliers par axe."}))
         for axe in axes.values():
@@ -165,10 +188,13 @@ class SiteBuilder:
             out.append(self.page("axe", axe.id, "site/axe.html", axe.titre,
                                  {"description": axe.description, "tags": [axe.titre]},
                                  axe=axe, ateliers=ateliers))
+        common = _common_tags(c)
         for aid, atelier in c.ateliers.items():
             axe = axes.get(atelier.axe)
-            tags = [axe.titre if axe else atelier.axe, m_modalite(atelier.modalite)]
-            tags += [k for k in atelier.mots_cles if k not in tags]
+            # Tags: the axis and the workshop's tags from the programme's closed list;
+            # a tag every workshop carries tells nothing and is left out.
+            tags = [axe.titre if axe else atelier.axe]
+            tags += [k for k in atelier.etiquettes if k not in tags and k not in common]
             tags = [typographier_texte(t) for t in tags]
             out.append(self.page("atelier", aid, "site/atelier.html", atelier.titre,
                                  {"description": atelier.resume, "tags": tags},
@@ -232,7 +258,7 @@ class SiteBuilder:
             chips = "".join(f'<a href="{target}#tag-{slug}" class="md-tag">{esc(names[slug])}</a>'
                             for slug in seen)
             page.body = f'<nav class="md-tags" aria-label="Étiquettes">{chips}</nav>\n' + page.body
-        body = ["<p>Chaque atelier porte son axe, son format et ses mots-clés. Choisissez une "
+        body = ["<p>Chaque atelier porte son axe et ses étiquettes. Choisissez une "
                 "étiquette pour retrouver les ateliers qui la partagent.</p>"]
         for slug in sorted(tagged, key=lambda s: (fold(names[s]), names[s])):
             items = "".join(
@@ -289,6 +315,8 @@ class SiteBuilder:
         if loose:
             formation.append({"Autres modules": loose})
         nav.append({"Formation": formation})
+        if ("index", "aide") in u.pages:
+            nav.append({"En cas de problème": u.doc("index", "aide")})
         nav += group("securite")
         if c.livre:
             chapters = [{typographier_texte(c.chapitres[ch].titre): u.doc("chapitre", ch)}
@@ -336,6 +364,14 @@ class SiteBuilder:
 
 
 SITE_EXTENSIONS = ("toc", "attr_list")
+
+
+def _common_tags(corpus: Corpus) -> set[str]:
+    """Tags carried by every workshop (when there are several): they are not tags."""
+    ateliers = list(corpus.ateliers.values())
+    if len(ateliers) < 2:
+        return set()
+    return set.intersection(*(set(a.etiquettes) for a in ateliers))
 
 
 def m_modalite(value: str) -> str:

@@ -72,6 +72,7 @@ class Templates:
             "horaires": views.horaires, "materiel": views.materiel,
             "modalites": views.MODALITES, "formats": m.LIBELLES_FORMAT,
             "methodes": m.LIBELLES_METHODE, "icone": self.icon,
+            "edition": corpus.edition, "tel": views.tel_href,
         })
 
     # -- filters ----------------------------------------------------------------------

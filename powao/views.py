@@ -76,6 +76,14 @@ def groupe_texte(groupe: m.Groupe) -> str:
     return f"{j} et {mt}"
 
 
+def tel_href(numero: str) -> str:
+    """« 01 23 45 67 89 » → « tel:+33123456789 »; « 3114 » → « tel:3114 »."""
+    digits = "".join(ch for ch in numero if ch.isdigit() or ch == "+")
+    if digits.startswith("0") and len(digits) == 10:
+        digits = "+33" + digits[1:]
+    return "tel:" + digits
+
+
 MODALITES = {"presentiel": "Présentiel", "distanciel": "À distance", "hybride": "Hybride"}
 TYPES_PARCOURS = {"initiale": "Formation initiale", "continue": "Formation continue"}
 DOMAINES = {"posture": "Posture", "animation": "Animation", "securite": "Sécurité",
