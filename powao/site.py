@@ -257,7 +257,7 @@ class SiteBuilder:
             target = posixpath.relpath(self.TAGS_DOC[:-3] + ".html", here)
             chips = "".join(f'<a href="{target}#tag-{slug}" class="md-tag">{esc(names[slug])}</a>'
                             for slug in seen)
-            page.body = f'<nav class="md-tags" aria-label="Étiquettes">{chips}</nav>\n' + page.body
+            page.body = f'<nav class="md-tags" aria-label="Étiquettes" data-search-exclude>{chips}</nav>\n' + page.body
         body = ["<p>Chaque atelier porte son axe et ses étiquettes. Choisissez une "
                 "étiquette pour retrouver les ateliers qui la partagent.</p>"]
         for slug in sorted(tagged, key=lambda s: (fold(names[s]), names[s])):
@@ -347,10 +347,22 @@ class SiteBuilder:
         for rel in sorted(self.assets):  # images are published without their metadata
             copy_published(root / rel, docs / "assets" / "contenu" / rel,
                            root / ".cache" / "images")
+        from .recherche import build_index, index_script
+        keywords = {self.urls.doc("atelier", aid): [*a.mots_cles, *a.etiquettes]
+                    for aid, a in self.corpus.ateliers.items()}
         (docs / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
-        (docs / "assets" / "javascripts" / "recherche.js").write_text(
-            search_script(pages), encoding="utf-8")
+        (docs / "assets" / "javascripts" / "recherche-index.js").write_text(
+            index_script(build_index(pages, self.corpus.vocabulaire, keywords,
+                                     self.search_boosts())), encoding="utf-8")
         return pages
+
+    SAFETY_BOOST = 1.5
+
+    def search_boosts(self) -> dict[str, float]:
+        """The safety pages answer first when a question could land elsewhere too."""
+        found = [key for key in (("page", "cadre-de-securite"), ("index", "aide"))
+                 if key in self.urls.pages]
+        return {self.urls.doc(*key): self.SAFETY_BOOST for key in found}
 
     def config(self, docs: Path, site_dir: Path) -> dict[str, Any]:
         config = yaml.safe_load((self.corpus.root / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -377,75 +389,6 @@ def _common_tags(corpus: Corpus) -> set[str]:
 def m_modalite(value: str) -> str:
     from .views import MODALITES
     return MODALITES[value]
-
-
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+")
-
-
-def search_script(pages: list[SitePage]) -> str:
-    """Accent-insensitive search: the query « reseau » also asks for « réseau ».
-
-    Material's search keeps accents; this maps every folded word of the site to
-    its accented spellings and extends the query through Material's documented
-    `__search.transform` hook (plain JavaScript, no plugin).
-    """
-    words: set[str] = set()
-    for page in pages:
-        text = re.sub(r"<[^>]+>", " ", page.title + " " + page.body)
-        words.update(WORD.findall(text))
-    variants: dict[str, set[str]] = {}
-    for low in {word.lower() for word in words}:  # each distinct word folded once
-        folded = fold(low)
-        if folded != low and len(folded) > 2:
-            variants.setdefault(folded, set()).add(low)
-    table = {k: sorted(v) for k, v in sorted(variants.items())}
-    return ("// Généré par build.py : recherche insensible aux accents.\n"
-            "var __powaoVariantes = " + json.dumps(table, ensure_ascii=False, sort_keys=True)
-            + ";\n" + SEARCH_JS)
-
-
-SEARCH_JS = r"""
-var __search = {
-  // « reseau » also asks for « réseau » (table above); « réseaux » also for « réseau ».
-  transform: function (query) {
-    var plie = function (mot) {
-      return mot.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-    };
-    var sortie = [];
-    var ajoute = function (mot) { if (mot && sortie.indexOf(mot) < 0) { sortie.push(mot); } };
-    query.replace(/"|(?:^|\s+)[*+\-:^~]+(?=\s+|$)/g, " ").trim().split(/\s+/).forEach(
-      function (mot) {
-        var formes = [mot.toLowerCase()];
-        var singulier = mot.toLowerCase().replace(/(s|x)$/, "");
-        if (singulier.length > 2 && singulier !== formes[0]) { formes.push(singulier); }
-        formes.forEach(function (forme) {
-          ajoute(forme);
-          (__powaoVariantes[plie(forme)] || []).forEach(ajoute);
-        });
-      });
-    return sortie.join(" ");
-  }
-};
-// Material 9 sends the query to its search worker as {type: 2, data: query} and no
-// longer calls a transform hook: extend the query on its way to the worker (the
-// file:// shim replaces Worker before this script runs, so it is covered too).
-(function () {
-  var envoyer = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (message) {
-    if (message && message.type === 2 && typeof message.data === "string") {
-      message = { type: 2, data: __search.transform(message.data) };
-    }
-    return envoyer.apply(this, [message].concat([].slice.call(arguments, 1)));
-  };
-  // The search dialog of the theme has no accessible name.
-  document.addEventListener("DOMContentLoaded", function () {
-    var dialogue = document.querySelector(".md-search[role=dialog]");
-    if (dialogue) { dialogue.setAttribute("aria-label", "Rechercher"); }
-  });
-  var dialogue = document.querySelector(".md-search[role=dialog]");
-  if (dialogue) { dialogue.setAttribute("aria-label", "Rechercher"); }
-})();
-"""
 
 
 # ------------------------------------------------------------------------------- building
