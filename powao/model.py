@@ -76,8 +76,12 @@ class Publication(Modele):
     diffusion: Literal["public", "interne"] = F(
         "Public visé : public (site et PDF publics) ou interne (équipe du programme).",
         "public", default="public")
+    mise_a_jour: Optional[str] = F("Date de dernière mise à jour (AAAA-MM-JJ), affichée « Mis à "
+                                   "jour le … » ; sans elle, la date de l'édition.", "2026-03-15",
+                                   default=None)
 
     v_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
+    v_date = field_validator("mise_a_jour")(classmethod(lambda cls, v: check_date(v)))
 
 
 # --------------------------------------------------------------------------- programme data
@@ -336,11 +340,8 @@ class Atelier(Publication):
                               "content/data/programme.yml.", ["réseau", "stage et alternance"],
                               default_factory=list)
     version: str = F("Version de la fiche.", "1.0", default="1.0")
-    mise_a_jour: Optional[str] = F("Date de dernière mise à jour (AAAA-MM-JJ).", "2026-03-15",
-                                   default=None)
 
     v_heure = field_validator("heure_debut")(classmethod(lambda cls, v: check_heure(v)))
-    v_date = field_validator("mise_a_jour")(classmethod(lambda cls, v: check_date(v)))
 
 
 class Seance(Modele):

@@ -103,6 +103,22 @@ class SiteBuilder:
         self.links = Linker(corpus.programme, safety_targets(corpus, slugify))
         templates.env.globals["liens_securite"] = self.links.safety
 
+    def _updated(self, context: dict[str, Any]) -> str:
+        """« Mis à jour le … »: the content's own date, else the date of the edition
+        (SOURCE_DATE_EPOCH: reproducible)."""
+        import datetime
+
+        from .base import build_epoch
+        from .views import date_fr
+        item = next((v for v in context.values() if isinstance(v, m.Publication)), None)
+        iso = getattr(item, "mise_a_jour", None)
+        if not iso and isinstance(item, m.Chapitre) and self.corpus.livre:
+            iso = self.corpus.livre.date
+        if not iso:
+            iso = datetime.datetime.fromtimestamp(build_epoch(), datetime.timezone.utc).date().isoformat()
+        return (f'\n<p class="powao-mise-a-jour" data-search-exclude>Mis à jour le '
+                f'<time datetime="{iso}">{date_fr(iso)}</time></p>\n')
+
     def _help_control(self, doc: str) -> str:
         """The « En cas de problème » control, first in every page, fixed on screen."""
         from .urls import AIDE_ANCHOR
@@ -155,7 +171,7 @@ class SiteBuilder:
         body = self.t.renderer.finish(html, self._linker(doc))
         safety_page = (kind, ident) in (("page", "cadre-de-securite"), ("index", "aide"))
         body = self.links.page(body, self.urls.linker(doc), here=safety_page)
-        body = self._help_control(doc) + body
+        body = self._help_control(doc) + body + self._updated(context)
         if self.edition != "public":
             from .pdf import BANDEAUX
             body = f'<p class="powao-bandeau-edition">{BANDEAUX[self.edition]}</p>\n' + body
@@ -195,10 +211,10 @@ class SiteBuilder:
         out.append(self.page("index", "ateliers", "site/ateliers.html", "Les ateliers",
                              {"description": "Tous les ateliers par axe."}))
         for axe in axes.values():
-            ateliers = [a for a in c.ateliers.values() if a.axe == axe.id]
+            ateliers = self._in_cycle_order(a for a in c.ateliers.values() if a.axe == axe.id)
             out.append(self.page("axe", axe.id, "site/axe.html", axe.titre,
-                                 {"description": axe.description, "tags": [axe.titre]},
-                                 axe=axe, ateliers=ateliers))
+                                 {"description": axe.description},
+                                 axe=axe, ateliers=ateliers, seances=self._sessions()))
         common = _common_tags(c)
         for aid, atelier in c.ateliers.items():
             axe = axes.get(atelier.axe)
@@ -281,6 +297,25 @@ class SiteBuilder:
                               {"description": "Les ateliers par étiquette."}))
         return pages
 
+    def _sessions(self) -> dict[str, str]:
+        """Workshop id -> « Séance 3 du cycle… » for the workshops of a cycle (first wins)."""
+        found: dict[str, str] = {}
+        for cycle in self.corpus.cycles.values():
+            for number, seance in enumerate(cycle.seances, start=1):
+                found.setdefault(seance.atelier, f"Séance {number}" + (
+                    f" · {cycle.titre}" if len(self.corpus.cycles) > 1 else ""))
+        return found
+
+    def _in_cycle_order(self, ateliers) -> list[Any]:
+        """Workshops in the order a group meets them (cycles in order), then the others
+        by title."""
+        rank: dict[str, tuple[int, int]] = {}
+        for c_index, cycle in enumerate(self.corpus.cycles.values()):
+            for number, seance in enumerate(cycle.seances):
+                rank.setdefault(seance.atelier, (c_index, number))
+        return sorted(ateliers, key=lambda a: (rank.get(a.id, (len(self.corpus.cycles), 0)),
+                                               fold(a.titre)))
+
     def _cycles_of(self, atelier_id: str) -> list[dict[str, Any]]:
         found = []
         for cycle in self.corpus.cycles.values():
@@ -314,7 +349,7 @@ class SiteBuilder:
         for axe in (c.programme.axes if c.programme else []):
             items = [{t(axe.titre): u.doc("axe", axe.id)}] + [
                 {typographier_texte(a.titre): u.doc("atelier", a.id)}
-                for a in sorted(c.ateliers.values(), key=lambda a: a.titre) if a.axe == axe.id]
+                for a in self._in_cycle_order(c.ateliers.values()) if a.axe == axe.id]
             axes_nav.append({typographier_texte(axe.titre): items})
         nav.append({"Ateliers": axes_nav})
         nav.append({"Cycles": [{t("Les cycles"): u.doc("index", "cycles")}] +
@@ -362,6 +397,9 @@ class SiteBuilder:
         for rel in sorted(self.assets):  # images are published without their metadata
             copy_published(root / rel, docs / "assets" / "contenu" / rel,
                            root / ".cache" / "images")
+        overrides = docs.parent / (docs.name + "-theme")
+        shutil.rmtree(overrides, ignore_errors=True)
+        shutil.copytree(root / "templates" / "site" / "theme", overrides)
         from .recherche import build_index, index_script
         keywords = {self.urls.doc("atelier", aid): [*a.mots_cles, *a.etiquettes]
                     for aid, a in self.corpus.ateliers.items()}
@@ -382,6 +420,16 @@ class SiteBuilder:
     def config(self, docs: Path, site_dir: Path) -> dict[str, Any]:
         config = yaml.safe_load((self.corpus.root / "mkdocs.yml").read_text(encoding="utf-8"))
         config.update({"docs_dir": str(docs), "site_dir": str(site_dir), "nav": self.nav()})
+        # Theme overrides (the French 404 page), next to the docs tree.
+        overrides = docs.parent / (docs.name + "-theme")
+        if overrides.is_dir():
+            import hashlib
+            config.setdefault("theme", {})["custom_dir"] = str(overrides)
+            digest = hashlib.sha256()
+            for path in sorted(overrides.rglob("*")):  # the site cache sees their changes
+                if path.is_file():
+                    digest.update(path.name.encode() + path.read_bytes())
+            config.setdefault("extra", {})["powao_theme"] = digest.hexdigest()[:16]
         # The content is already HTML (rendered with the full extension list of
         # mkdocs.yml); the generated tree only has headings and raw HTML blocks.
         config["markdown_extensions"] = [

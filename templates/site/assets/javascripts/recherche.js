@@ -136,39 +136,37 @@
     };
   }
 
-  // A stand-in for the theme's search worker, same messages, no thread needed.
-  function Recherche() { this.listeners = []; this.onmessage = null; }
-  Recherche.prototype.addEventListener = function (type, fn) {
-    if (type === "message") { this.listeners.push(fn); }
-  };
-  Recherche.prototype.removeEventListener = function (type, fn) {
-    this.listeners = this.listeners.filter(function (f) { return f !== fn; });
-  };
-  Recherche.prototype.terminate = function () { this.listeners = []; };
-  Recherche.prototype.emit = function (data) {
-    var self = this;
+  // The theme creates its search worker before this script runs: its messages are
+  // answered here instead (the worker, native or the file:// shim, never gets them).
+  function repondre(worker, data) {
     setTimeout(function () {
-      var event = { data: data, type: "message" };
-      self.listeners.slice().forEach(function (f) { f(event); });
-      if (typeof self.onmessage === "function") { self.onmessage(event); }
+      var event = new MessageEvent("message", { data: data });
+      worker.dispatchEvent(event);
+      if (typeof worker.onmessage === "function" && !(window.IFrameWorker && worker instanceof window.IFrameWorker)) {
+        worker.onmessage(event);
+      }
     }, 0);
-  };
-  Recherche.prototype.postMessage = function (message) {
-    var self = this;
-    if (!message) { return; }
-    if (message.type === 0) {
-      load(function () { self.emit({ type: 1 }); });
-    } else if (message.type === 2) {
-      var query = typeof message.data === "string" ? message.data : "";
-      load(function () { self.emit({ type: 3, data: result(query) }); });
-    }
-  };
-
-  var Native = window.Worker;
-  window.Worker = function (url, options) {
-    if (/search/.test(String(url))) { return new Recherche(); }
-    return new Native(url, options);
-  };
+  }
+  function detourner(Classe) {
+    if (!Classe || !Classe.prototype || Classe.prototype.__powao) { return; }
+    var envoyer = Classe.prototype.postMessage;
+    Classe.prototype.__powao = true;
+    Classe.prototype.postMessage = function (message) {
+      var worker = this;
+      if (message && message.type === 0 && message.data && message.data.docs) {
+        load(function () { repondre(worker, { type: 1 }); });
+        return;
+      }
+      if (message && message.type === 2) {
+        var query = typeof message.data === "string" ? message.data : "";
+        load(function () { repondre(worker, { type: 3, data: result(query) }); });
+        return;
+      }
+      return envoyer.apply(this, arguments);
+    };
+  }
+  detourner(window.Worker);
+  detourner(window.IFrameWorker);
   window.__powaoRecherche = {
     // For tests and for the curious: the ranked sections of a query.
     chercher: function (query, done) {

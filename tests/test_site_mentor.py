@@ -1,0 +1,259 @@
+"""The mentor's Saturday, in a real browser: help in one tap, tel: links, search by
+questions (the project's own content, over http and file://), « Mon groupe, mon
+horaire », the cycle page width, the French 404.
+
+Two sites are built once for the module, without PDFs: the small fixture project
+(tests/conftest.py) and the project's real content (copied to a temporary folder).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+from browser import CHROMIUM, launch, serve, squash  # noqa: E402
+from conftest import REPO, make_project  # noqa: E402
+
+if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
+    pytest.skip(f"{CHROMIUM} absent (paquet Debian chromium)", allow_module_level=True)
+
+ATELIER = "ateliers/insertion-professionnelle/construire-son-reseau.html"
+QUESTIONS = yaml.safe_load((REPO / "tests" / "data" / "questions-recherche.yml").read_text("utf-8"))
+EMERGENCY = ["17", "15", "112", "3114", "3919", "119"]
+
+
+def build_site(root: Path) -> Path:
+    """The site alone (no PDF), as build.py builds it: docs tree, then MkDocs."""
+    from powao.content import load_and_check
+    from powao.site import SiteBuilder, run_mkdocs
+    from powao.templating import Templates
+    corpus, _report = load_and_check(root)
+    builder = SiteBuilder(corpus, Templates(corpus), {}, "public")
+    docs, site = root / ".stage" / "docs", root / "site"
+    builder.write_docs(docs)
+    messages = run_mkdocs(builder.config(docs, site), root / ".stage" / "mkdocs.yml")
+    assert not [m for m in messages if "Aborted" in m], messages
+    return site
+
+
+@pytest.fixture(scope="module")
+def petit_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("petit-site")
+    make_project(root)
+    return build_site(root)
+
+
+@pytest.fixture(scope="module")
+def vrai_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("vrai-site")
+    make_project(root, files={})
+    for name in ("content", "workshops", "trainings", "whitepaper"):
+        shutil.copytree(REPO / name, root / name)
+    return build_site(root)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(width: int = 1280, height: int = 800) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        context.set_default_timeout(8_000)
+        contexts.append(context)
+        return context.new_page()
+    yield make
+    for context in contexts:
+        context.close()
+
+
+# ------------------------------------------------------------------------ help in one tap
+
+def test_help_in_one_tap_on_a_phone(new_page, petit_site):
+    page = new_page(360, 800)
+    with serve(petit_site) as base:
+        page.goto(base + ATELIER)
+        control = page.locator("a.powao-aide")
+        expect(control).to_be_visible()
+        expect(control).to_have_text("En cas de problème")
+        page.mouse.wheel(0, 3000)  # still there once the page is scrolled
+        expect(control).to_be_in_viewport()
+        control.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("en-cas-de-probleme.html#la-chaine-d-alerte"), page.url
+        expect(page.locator("h2#la-chaine-d-alerte")).to_be_in_viewport()
+        expect(page.locator("ol.powao-alerte")).to_be_in_viewport()
+        expect(page.locator("a[href='tel:17']").first).to_be_in_viewport()
+
+
+def test_safety_links_land_on_a_section(new_page, petit_site):
+    page = new_page()
+    with serve(petit_site) as base:
+        for path in (ATELIER, "en-cas-de-probleme.html", "index.html"):
+            page.goto(base + path)
+            hrefs = page.locator("article a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+            safety = [h for h in hrefs if re.search(r"(cadre-de-securite|en-cas-de-probleme)\.html", h)
+                      and "/formation/" not in h]
+            assert all("#" in h for h in safety), (path, safety)
+        page.goto(base + ATELIER)
+        chain = page.locator(".powao-securite a", has_text="chaîne d’alerte")
+        expect(chain).to_have_count(1)
+        with page.expect_navigation():
+            chain.click()
+        assert page.url.endswith("cadre-de-securite.html#la-chaine-d-alerte"), page.url
+        expect(page.locator("#la-chaine-d-alerte")).to_be_in_viewport()
+
+
+def test_every_emergency_number_is_a_tel_link(new_page, vrai_site):
+    page = new_page(360, 800)
+    page.goto((vrai_site / "cadre-de-securite.html").as_uri())
+    links = page.locator("article a[href^='tel:']").evaluate_all(
+        "as => as.map(a => [a.getAttribute('href'), a.textContent])")
+    for number in EMERGENCY:
+        assert [f"tel:{number}", number] in [list(x) for x in links], (number, links)
+    text = page.locator("article").evaluate(
+        "a => { const c = a.cloneNode(true); c.querySelectorAll('a').forEach(x => x.remove());"
+        " return c.textContent; }")
+    for number in EMERGENCY:  # no number left as plain text after « le » / « au »
+        assert not re.search(rf"\b(?:le|au)[\s\u00a0\u202f]+{number}\b", text), number
+
+
+def test_alert_channel_follows_its_audience(vrai_site, tmp_path):
+    public = (vrai_site / "en-cas-de-probleme.html").read_text("utf-8")
+    assert "Ligne d’alerte du programme" in public or "Ligne d'alerte du programme" in public
+    assert "01 23 45 67 89" not in public and "tel:+33123456789" not in public
+    assert "formation initiale" in public  # where mentors find it
+    from powao.content import load_and_check
+    from powao.site import SiteBuilder
+    from powao.templating import Templates
+    root = vrai_site.parent
+    corpus, _ = load_and_check(root, edition="interne")
+    builder = SiteBuilder(corpus, Templates(corpus), {}, "interne")
+    aide = next(p for p in builder.pages() if p.doc == "en-cas-de-probleme.md")
+    assert 'href="tel:+33123456789"' in aide.body and "01 23 45 67 89" in aide.body
+    assert "coordonnées illustratives" in aide.body
+
+
+# ------------------------------------------------------------------------------ search
+
+def _ranked(page: Page, query: str) -> list[str]:
+    return [r["location"] for r in page.evaluate(
+        "q => new Promise(r => __powaoRecherche.chercher(q, r))", query)]
+
+
+@pytest.mark.parametrize("mode", ["http", "file"])
+def test_mentor_questions_find_their_section(new_page, vrai_site, mode):
+    page = new_page(360, 800)
+    with serve(vrai_site) as base:
+        page.goto(base + "index.html" if mode == "http" else (vrai_site / "index.html").as_uri())
+        misses = []
+        for item in QUESTIONS:
+            good = [item["attendu"], *item.get("ou", [])]
+            top = _ranked(page, item["q"])[:3]
+            if not any(loc in good for loc in top):
+                misses.append(f"{item['q']!r} → {top}")
+        score = 1 - len(misses) / len(QUESTIONS)
+        assert len(QUESTIONS) >= 30
+        assert score >= 0.9, f"{score:.0%} ({mode}) ; manqués :\n" + "\n".join(misses)
+
+
+def test_search_box_shows_sections_with_clean_previews(new_page, vrai_site):
+    page = new_page(360, 800)
+    page.goto((vrai_site / "index.html").as_uri())
+    page.locator("label[for='__search']").first.click()
+    box = page.locator(".md-search__input")
+    box.fill("que faire si un jeune pleure")
+    box.press("End")
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_contain_text("Si un jeune bloque ou pleure")
+    link = first.locator("a.md-search-result__link").nth(1)
+    assert "oser-prendre-la-parole.html" in link.get_attribute("href")
+    assert "#si-un-jeune-bloque-ou-pleure" in link.get_attribute("href")
+    texts = " ".join(page.locator(".md-search-result__item").all_inner_texts()[:5])
+    assert "Étiquettes" not in texts and "Mis à jour" not in texts
+    box.fill("alerte")
+    box.press("End")
+    expect(page.locator(".md-search-result__meta")).to_contain_text("trouvé")
+    h2 = page.locator(".md-search-result__item article h2").all_inner_texts()[:6]
+    assert any("Chaîne d’alerte" == squash(t) for t in h2), h2  # the glossary term alone
+
+
+# --------------------------------------------------------------------- my group, my time
+
+def test_group_and_time_recomputed_and_remembered(new_page, petit_site):
+    from powao import views
+    from powao.content import load_and_check
+    corpus, _ = load_and_check(petit_site.parent)
+    atelier = corpus.ateliers["construire-son-reseau"]
+    groupe = corpus.groupe(atelier).model_copy(update={"jeunes": 6})
+    expected_hours = [h.debut for h in views.horaires(atelier.deroule, "10:00")]
+    expected_postit = next(l for l in views.materiel(atelier.materiel, groupe) if l.article == "Post-it")
+
+    def french(clock: str) -> str:  # « 10:05 » or « 10 h 05 » → « 10 h 05 »
+        mt = re.fullmatch(r"(\d\d):(\d\d)", clock)
+        if not mt:
+            return squash(clock)
+        h, m = int(mt.group(1)), int(mt.group(2))
+        return f"{h} h" + (f" {m:02d}" if m else "")
+
+    page = new_page(360, 800)
+    with serve(petit_site) as base:
+        page.goto(base + ATELIER)
+        form = page.locator("form.powao-groupe-reglages")
+        expect(form).to_be_visible()
+        form.locator("input[name=jeunes]").fill("6")
+        form.locator("input[name=heure]").fill("10:00")
+        hours = [squash(t) for t in page.locator(".powao-deroule tbody td.powao-heure").all_inner_texts()]
+        assert hours == [french(h) for h in expected_hours], hours
+        row = page.locator(".powao-materiel tbody tr", has_text="Post-it")
+        expect(row.locator(".powao-quantite")).to_have_text(str(expected_postit.total))
+        expect(row.locator(".powao-calcul")).to_have_text(expected_postit.calcul)
+        page.reload()
+        expect(page.locator("form.powao-groupe-reglages input[name=jeunes]")).to_have_value("6")
+        expect(row.locator(".powao-quantite")).to_have_text(str(expected_postit.total))
+        assert squash(page.locator(".powao-deroule tbody td.powao-heure").first.inner_text()) == "10 h"
+        page.emulate_media(media="print")  # printed with the recomputed values, no form
+        expect(page.locator("form.powao-groupe-reglages")).to_be_hidden()
+        expect(row.locator(".powao-quantite")).to_have_text(str(expected_postit.total))
+    assert page.evaluate("__powaoHeure(14 * 60)") == "14\u00a0h"
+    assert page.evaluate("__powaoHeure(14 * 60 + 5)") == "14\u00a0h\u00a005"
+
+
+# -------------------------------------------------------------------------- less noise
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_cycle_page_fits(new_page, vrai_site, width):
+    page = new_page(width, 800)
+    page.goto((vrai_site / "cycles" / "cycle-six-mois.html").as_uri())
+    overflow = page.evaluate("""() => [...document.querySelectorAll('article *')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+        .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not overflow, overflow
+
+
+def test_axis_page_in_cycle_order_and_french_404(vrai_site):
+    html = (vrai_site / "ateliers" / "methodologie" / "index.html").read_text("utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    assert article.count("Méthodologie") == 1, "titre de l'axe répété"
+    seances = re.findall(r'powao-carte-seance">Séance (\d+)', article)
+    assert seances and seances == sorted(seances, key=int), seances
+    page404 = (vrai_site / "404.html").read_text("utf-8")
+    assert "Page introuvable" in page404 and "Not found" not in page404
+    assert "guide-auteurs" not in (vrai_site / "index.html").read_text("utf-8")
+    assert re.search(r"Mis à jour le <time datetime=\"\d{4}-\d\d-\d\d\">", html)
