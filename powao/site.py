@@ -42,7 +42,9 @@ class SitePage:
 
 def to_markdown(page: SitePage) -> str:
     """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks."""
-    meta = {"title": page.title, **page.meta}
+    # Tags are chips the toolchain renders in the body: in the front matter too, a site
+    # engine that reads them (Zensical) would show them twice.
+    meta = {"title": page.title, **{k: v for k, v in page.meta.items() if k != "tags"}}
     # The theme prints front-matter values into the page as they are (no escaping):
     # every text from content is escaped here for HTML text and attributes.
     meta = {k: v if k == "hide" else html_text(v) for k, v in meta.items()}
@@ -494,8 +496,8 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")
+    config_path.write_text(yaml.safe_dump(portable(config, config_path.parent),
+                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
@@ -519,6 +521,26 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
     # Its warning that a dirty build is for development only: sitecache.py uses it
     # only when the navigation is unchanged, and checks every link afterwards.
     return [m for m in handler.messages if "'dirty' build" not in m]
+
+
+def portable(config: dict[str, Any], here: Path) -> dict[str, Any]:
+    """The config as written to its file: folders next to it are relative (MkDocs reads
+    them relative to the file; Zensical refuses an absolute docs_dir and would empty an
+    absolute site_dir)."""
+    import os
+    out = dict(config)
+
+    def rel(value: str) -> str:
+        path = Path(value)
+        if path.is_absolute() and path.resolve().is_relative_to(here.resolve()):
+            return os.path.relpath(path.resolve(), here.resolve())
+        return value
+    for key in ("docs_dir", "site_dir"):
+        if key in out:
+            out[key] = rel(out[key])
+    if isinstance(out.get("theme"), dict) and "custom_dir" in out["theme"]:
+        out["theme"] = {**out["theme"], "custom_dir": rel(out["theme"]["custom_dir"])}
+    return out
 
 
 def mkdocs_errors(messages: list[str], pages: list[SitePage], report: Report) -> None:

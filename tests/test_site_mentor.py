@@ -35,7 +35,7 @@ def build_site(root: Path) -> Path:
     from powao.templating import Templates
     corpus, _report = load_and_check(root)
     builder = SiteBuilder(corpus, Templates(corpus), {}, "public")
-    docs, site = root / ".stage" / "docs", root / "site"
+    docs, site = root / ".stage" / "docs", root / ".stage" / "site"
     builder.write_docs(docs)
     messages = run_mkdocs(builder.config(docs, site), root / ".stage" / "mkdocs.yml")
     assert not [m for m in messages if "Aborted" in m], messages
@@ -56,6 +56,48 @@ def vrai_site(tmp_path_factory) -> Path:
     for name in ("content", "workshops", "trainings", "whitepaper"):
         shutil.copytree(REPO / name, root / name)
     return build_site(root)
+
+
+def zensical_build(site: Path, tmp: Path) -> Path:
+    """The same generated tree and config, built by Zensical (pinned in the dev
+    requirements) instead of MkDocs."""
+    import subprocess
+    import sys
+    stage = site.parent
+    work = tmp / "zensical"
+    for name in ("docs", "docs-theme"):
+        shutil.copytree(stage / name, work / name)
+    shutil.copy(stage / "mkdocs.yml", work / "mkdocs.yml")
+    exe = Path(sys.executable).parent / "zensical"
+    done = subprocess.run([str(exe), "build", "-f", "mkdocs.yml"], cwd=work, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (work / "site" / "index.html").is_file()
+    return work / "site"
+
+
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def petit(request, petit_site, tmp_path_factory) -> Path:
+    if request.param == "mkdocs":
+        return petit_site
+    pytest.importorskip("zensical")
+    return zensical_build(petit_site, tmp_path_factory.mktemp("petit-zensical"))
+
+
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def vrai(request, vrai_site, tmp_path_factory) -> Path:
+    if request.param == "mkdocs":
+        return vrai_site
+    pytest.importorskip("zensical")
+    return zensical_build(vrai_site, tmp_path_factory.mktemp("vrai-zensical"))
+
+
+ZENSICAL_SEARCH_GAP = (
+    "lacune de Zensical 0.0.73 : sa boîte de recherche (dialogue en shadow DOM, libellés en "
+    "anglais « Search ») parle à son propre worker avec des requêtes objets ; elle n'utilise "
+    "pas l'index de la chaîne (questions de mentors, mots vides, vocabulaire, résultats par "
+    "section). Le moteur de la chaîne fonctionne sur le site Zensical (test des questions), "
+    "seule la boîte n'y est pas branchée.")
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +126,9 @@ def new_page(browser):
 
 # ------------------------------------------------------------------------ help in one tap
 
-def test_help_in_one_tap_on_a_phone(new_page, petit_site):
+def test_help_in_one_tap_on_a_phone(new_page, petit):
     page = new_page(360, 800)
-    with serve(petit_site) as base:
+    with serve(petit) as base:
         page.goto(base + ATELIER)
         control = page.locator("a.powao-aide")
         expect(control).to_be_visible()
@@ -101,13 +143,13 @@ def test_help_in_one_tap_on_a_phone(new_page, petit_site):
         expect(page.locator("a[href='tel:17']").first).to_be_in_viewport()
 
 
-def test_safety_links_land_on_a_section(new_page, petit_site):
+def test_safety_links_land_on_a_section(new_page, petit):
     page = new_page()
-    with serve(petit_site) as base:
+    with serve(petit) as base:
         for path in (ATELIER, "en-cas-de-probleme.html", "index.html"):
             page.goto(base + path)
             hrefs = page.locator("article a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
-            safety = [h for h in hrefs if re.search(r"(cadre-de-securite|en-cas-de-probleme)\.html", h)
+            safety = [h for h in hrefs if h and re.search(r"(cadre-de-securite|en-cas-de-probleme)\.html", h)
                       and "/formation/" not in h]
             assert all("#" in h for h in safety), (path, safety)
         page.goto(base + ATELIER)
@@ -141,7 +183,7 @@ def test_alert_channel_follows_its_audience(vrai_site, tmp_path):
     from powao.content import load_and_check
     from powao.site import SiteBuilder
     from powao.templating import Templates
-    root = vrai_site.parent
+    root = vrai_site.parent.parent
     corpus, _ = load_and_check(root, edition="interne")
     builder = SiteBuilder(corpus, Templates(corpus), {}, "interne")
     aide = next(p for p in builder.pages() if p.doc == "en-cas-de-probleme.md")
@@ -157,10 +199,10 @@ def _ranked(page: Page, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", ["http", "file"])
-def test_mentor_questions_find_their_section(new_page, vrai_site, mode):
+def test_mentor_questions_find_their_section(new_page, vrai, mode):
     page = new_page(360, 800)
-    with serve(vrai_site) as base:
-        page.goto(base + "index.html" if mode == "http" else (vrai_site / "index.html").as_uri())
+    with serve(vrai) as base:
+        page.goto(base + "index.html" if mode == "http" else (vrai / "index.html").as_uri())
         misses = []
         for item in QUESTIONS:
             good = [item["attendu"], *item.get("ou", [])]
@@ -172,9 +214,11 @@ def test_mentor_questions_find_their_section(new_page, vrai_site, mode):
         assert score >= 0.9, f"{score:.0%} ({mode}) ; manqués :\n" + "\n".join(misses)
 
 
-def test_search_box_shows_sections_with_clean_previews(new_page, vrai_site):
+def test_search_box_shows_sections_with_clean_previews(new_page, vrai, request):
+    if "zensical" in request.node.callspec.id:
+        request.applymarker(pytest.mark.xfail(reason=ZENSICAL_SEARCH_GAP, strict=True))
     page = new_page(360, 800)
-    page.goto((vrai_site / "index.html").as_uri())
+    page.goto((vrai / "index.html").as_uri())
     page.locator("label[for='__search']").first.click()
     box = page.locator(".md-search__input")
     box.fill("que faire si un jeune pleure")
@@ -195,10 +239,10 @@ def test_search_box_shows_sections_with_clean_previews(new_page, vrai_site):
 
 # --------------------------------------------------------------------- my group, my time
 
-def test_group_and_time_recomputed_and_remembered(new_page, petit_site):
+def test_group_and_time_recomputed_and_remembered(new_page, petit_site, petit):
     from powao import views
     from powao.content import load_and_check
-    corpus, _ = load_and_check(petit_site.parent)
+    corpus, _ = load_and_check(petit_site.parent.parent)
     atelier = corpus.ateliers["construire-son-reseau"]
     groupe = corpus.groupe(atelier).model_copy(update={"jeunes": 6})
     expected_hours = [h.debut for h in views.horaires(atelier.deroule, "10:00")]
@@ -212,7 +256,7 @@ def test_group_and_time_recomputed_and_remembered(new_page, petit_site):
         return f"{h} h" + (f" {m:02d}" if m else "")
 
     page = new_page(360, 800)
-    with serve(petit_site) as base:
+    with serve(petit) as base:
         page.goto(base + ATELIER)
         form = page.locator("form.powao-groupe-reglages")
         expect(form).to_be_visible()
@@ -237,9 +281,9 @@ def test_group_and_time_recomputed_and_remembered(new_page, petit_site):
 # -------------------------------------------------------------------------- less noise
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_cycle_page_fits(new_page, vrai_site, width):
+def test_cycle_page_fits(new_page, vrai, width):
     page = new_page(width, 800)
-    page.goto((vrai_site / "cycles" / "cycle-six-mois.html").as_uri())
+    page.goto((vrai / "cycles" / "cycle-six-mois.html").as_uri())
     overflow = page.evaluate("""() => [...document.querySelectorAll('article *')]
         .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
         .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
@@ -247,7 +291,8 @@ def test_cycle_page_fits(new_page, vrai_site, width):
     assert not overflow, overflow
 
 
-def test_axis_page_in_cycle_order_and_french_404(vrai_site):
+def test_axis_page_in_cycle_order_and_french_404(vrai):
+    vrai_site = vrai
     html = (vrai_site / "ateliers" / "methodologie" / "index.html").read_text("utf-8")
     article = html[html.index("<article"):html.index("</article>")]
     assert article.count("Méthodologie") == 1, "titre de l'axe répété"
