@@ -412,7 +412,8 @@ class SiteBuilder:
                     for aid, a in self.corpus.ateliers.items()}
         (docs / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
         (docs / "assets" / "javascripts" / "recherche-index.js").write_text(
-            index_script(build_index(pages, self.corpus.vocabulaire, keywords,
+            index_script(build_index([p for p in pages if p.doc != self.TAGS_DOC],
+                                     self.corpus.vocabulaire, keywords,
                                      self.search_boosts())), encoding="utf-8")
         return pages
 
