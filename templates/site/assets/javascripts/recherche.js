@@ -142,11 +142,36 @@
     setTimeout(function () {
       var event = new MessageEvent("message", { data: data });
       worker.dispatchEvent(event);
-      if (typeof worker.onmessage === "function" && !(window.IFrameWorker && worker instanceof window.IFrameWorker)) {
+      // A native worker calls its onmessage for a dispatched event; the file:// shim does not.
+      if (typeof worker.onmessage === "function" && window.IFrameWorker && worker instanceof window.IFrameWorker) {
         worker.onmessage(event);
       }
     }, 0);
   }
+  // Site root, from this script's address (assets/javascripts/recherche.js).
+  var racine = script ? script.src.replace(/assets\/javascripts\/recherche\.js(?:[?#].*)?$/, "") : "";
+  function absolu(location) {
+    try { return new URL(location, racine || document.baseURI).href; } catch (e) { return location; }
+  }
+  function zensicalDocs(items) {
+    var ids = {};
+    items.forEach(function (item, id) {
+      var href = absolu(item.location || "");
+      if (!(href in ids)) { ids[href] = id; }
+    });
+    return ids;
+  }
+  function zensicalResult(ids, query) {
+    var seen = {}, items = [];
+    search(query).forEach(function (r) {
+      var href = absolu(index.docs[r.doc][0]);
+      var id = href in ids ? ids[href] : ids[href.split("#")[0]];
+      if (id !== undefined && !seen[id]) { seen[id] = true; items.push({ id: id, matches: [] }); }
+    });
+    return { items: items, query: { values: [] }, pagination: { total: items.length },
+             aggregations: [] };
+  }
+
   function detourner(Classe) {
     if (!Classe || !Classe.prototype || Classe.prototype.__powao) { return; }
     var envoyer = Classe.prototype.postMessage;
@@ -155,6 +180,17 @@
       var worker = this;
       if (message && message.type === 0 && message.data && message.data.docs) {
         load(function () { repondre(worker, { type: 1 }); });
+        return;
+      }
+      if (message && message.type === 0 && message.data && Array.isArray(message.data.items)) {
+        // Zensical: its documents stay its own; results name them by their position.
+        worker.__powaoDocs = zensicalDocs(message.data.items);
+        load(function () { repondre(worker, { type: 1 }); });
+        return;
+      }
+      if (message && message.type === 2 && worker.__powaoDocs) {
+        var texte = message.data && typeof message.data.input === "string" ? message.data.input : "";
+        load(function () { repondre(worker, { type: 3, data: zensicalResult(worker.__powaoDocs, texte) }); });
         return;
       }
       if (message && message.type === 2) {
