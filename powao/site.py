@@ -344,8 +344,12 @@ class SiteBuilder:
         pages = sorted(c.pages.values(), key=lambda p: (p.ordre, p.titre))
 
         def group(section: str) -> list[Any]:
+            # Internal pages (the authors' guide…) are the team's, not the mentors':
+            # they go to « Espace équipe », which only the internal edition has.
             return [{typographier_texte(p.titre): u.doc("page", p.id)} for p in pages
-                    if PAGE_SECTIONS.get(p.id, "ressources") == section and p.id != "index"]
+                    if p.id != "index" and (
+                        section == "equipe" if p.diffusion == "interne"
+                        else PAGE_SECTIONS.get(p.id, "ressources") == section)]
 
         nav: list[Any] = [{"Accueil": "index.md"} if "index" in c.pages else {}]
         nav.append({"Le programme": group("programme")})
@@ -381,6 +385,8 @@ class SiteBuilder:
             nav.append({"Livre blanc": [{t("Le livre blanc"): u.doc("index", "livre-blanc")}, *chapters,
                                          {"Références": u.doc("index", "references")}]})
         nav.append({"Ressources": group("ressources") + [{"Étiquettes": "etiquettes.md"}]})
+        if group("equipe"):
+            nav.append({"Espace équipe": group("equipe")})
         return [n for n in nav if n]
 
     # -- writing ------------------------------------------------------------------------

@@ -106,3 +106,17 @@ def test_vocabulary_finds_the_content_wording():
     index = build_index([page], voc)
     docs = [index["docs"][n][0] for n in index["termes"]["pleur"][1][::2]]
     assert docs == ["x.html#emo"]
+
+
+def test_internal_pages_go_to_the_team_space(projet):
+    from powao.content import load_and_check
+    from powao.site import SiteBuilder
+    from powao.templating import Templates
+    projet.write("content/guide.md", "---\ntitre: Guide de rédaction\nstatut: publie\n"
+                 "diffusion: interne\nresume: Pour l'équipe.\n---\n\nLe guide.\n")
+    for edition, expected in (("public", None), ("interne", [{"Guide de rédaction": "guide.md"}])):
+        corpus, _ = load_and_check(projet.root, edition=edition)
+        nav = SiteBuilder(corpus, Templates(corpus), {}, edition).nav()
+        sections = {next(iter(n)): n[next(iter(n))] for n in nav}
+        assert sections.get("Espace équipe") == expected
+        assert "guide.md" not in str(sections["Ressources"])
