@@ -222,8 +222,10 @@ _RESTRICTIVE = re.compile(r"(?:\bseulement|\buniquement|\bà\s+peine|\btout\s+ju
                           r"|\bparmi\s+(?:eux|elles|les|ces|lesquel(?:le)?s)(?:[\s,]+\w+)?)\s*$",
                           re.IGNORECASE)
 _NE_QUE = re.compile(r"\bn(?:e\s|['’]).{0,40}\bqu(?:e\s+|['’])$", re.IGNORECASE | re.DOTALL)
-_AGE_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}(?:de|âgé(?:e|s|es)?\s+de)\s+\d{1,2}\s*ans\b",
-                        re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}(?:de|âgé(?:e|s|es)?\s+de)\s+(?:\d{1,2}|\w[\w-]*)"
+                        r"\s*ans\b", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile(r"\b(?:sur|parmi)\s+(?:les\s+|ces\s+)?(?:\d[\d \u00a0\u202f]*\d|[1-9]\d+)\s+"
+                           + PEOPLE, re.IGNORECASE)
 _OUT_OF = re.compile(r"^\s+sur\s+(\d[\d \u00a0\u202f]*)\b", re.IGNORECASE)
 _PARTICIPLE = r"[\wàâçéèêëîïôûù]+(?:é|ée|és|ées|i|is|ie|ies|u|us|ue|ues|it|its|ert|erts|ort|orts)\b"
 # a verb stating a fact about the people counted: « ont abandonné », « sont partis »
@@ -245,8 +247,10 @@ _SIZE_AFTER = re.compile(r"^(?:\s+\w+)?\s*(?:par\b|pour\s+(?:un|une|\d|chaque)|c
 _DETERMINER = re.compile(r"\b(?:les|des|ces|nos|vos|leurs|aux|mes|tes|ses)\s+$", re.IGNORECASE)
 _GROUP_WORD = re.compile(r"\b(?:groupes?|sous-groupes?|binômes?|trinômes?|équipes?|collectif"
                          r"|cohortes?|tables?|ateliers?|séances?|promotions?)\b", re.IGNORECASE)
+# a hypothesis or a requirement: « si 2 jeunes… », « il faut 2 mentors »
 _HYPOTHESIS = re.compile(r"(?:^|\W)(?:si|s['’]il|s['’]ils|quand|lorsque|lorsqu['’]|dès\s+que"
-                         r"|au\s+cas\s+où|selon\s+que)(?:\W|$)", re.IGNORECASE)
+                         r"|au\s+cas\s+où|selon\s+que|il\s+faut|il\s+faudra(?:it)?|besoin\s+d"
+                         r"|nécessite|requiert|doi(?:t|vent)|prévoir)(?:\W|$)", re.IGNORECASE)
 _IMPERATIVE = re.compile(r"(?:^|[\s,«(])(?!(?:chez|assez|nez|rez|ez)\b)[a-zàâçéèêëîïôûù]{2,}ez\b"
                          r"|^\W*(?!(?:hier|notre|votre|entre|contre|autre|outre|premier|dernier)\b)[A-ZÀÂÇÉÈÊa-zàâçéèêëîïôûù]+(?:er|ir|re)\b(?!\s+(?:et|ou)\b)",
                          re.IGNORECASE)
@@ -297,7 +301,8 @@ def find_small_counts(text: str, seuil: int) -> Iterator[SmallCount]:
             extent = found.end() + age.end()
         elif _HYPOTHESIS.search(before) or _IMPERATIVE.search(before):
             continue  # « si le groupe n'a que 3 jeunes… », « invitez 2 jeunes… »
-        strong = bool(age) or bool(_RESTRICTIVE.search(before) or _NE_QUE.search(before[-60:]))
+        strong = bool(age) or bool(_RESTRICTIVE.search(before) or _NE_QUE.search(before[-60:])
+                                   or _TOTAL_BEFORE.search(before))
         total = _OUT_OF.match(after)
         if total and not age:
             whole = int(re.sub(r"\D", "", total.group(1)))
@@ -368,21 +373,22 @@ def check_text(corpus: Corpus, source: Source, text: str, line: int, report: Rep
 # --------------------------------------------------------------------------- testimonials
 
 _CAP = r"[A-ZÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ][\w'’-]+"
+_NAME = rf"(?:{_CAP}|\d+)(?:[\s-]+{_CAP})*"
 _SCHOOL = re.compile(
-    r"\b(?:lycée|collège|école|ecole|établissement|etablissement|université|fac|faculté|IUT|CFA"
-    r"|institut|campus|groupe\s+scolaire|LP|LEGT|EREA|SEGPA|ULIS|BTS|IUT)"
-    r"(?:\s+(?:privé|public|professionnel|polyvalent|technique|général|agricole|hôtelier|"
-    r"catholique|international|militaire|d['’]enseignement\s+\w+))*"
-    rf"\s+(?:(?:de\s+la|du|des|de|d['’])\s*)?(?:{_CAP}|\d+)", re.IGNORECASE)
+    r"\b(?i:lycée|collège|école|ecole|établissement|etablissement|université|faculté|IUT|CFA"
+    r"|institut|campus|groupe\s+scolaire|LP|LEGT|EREA|SEGPA)"
+    r"(?:\s+(?i:privé|public|professionnel|polyvalent|technique|général|agricole|hôtelier"
+    r"|catholique|international|militaire|d['’]enseignement\s+\w+))*"
+    rf"\s+(?:(?:de\s+la|du|des|de|d['’])\s*)?{_NAME}")
 _LEVEL = (r"(?:\d{1,2}\s?(?:e|è|ème|eme|re|ère|nde|de)|seconde|première|terminale|sixième"
           r"|cinquième|quatrième|troisième|tle|CM[12]|CE[12])")
+_SECTION = r"(?:[A-Z]\d?|\d{1,2}|[A-Z]{2,5}\d?)\b(?!['’])"
 _CLASS = re.compile(
-    rf"\b{_LEVEL}\s+(?:[A-Z]\d?|\d{{1,2}}|[A-Z]{{2,5}}\d?)\b(?!['’])"  # 3e B, terminale STMG, 2nde 4
-    r"|\b(?:bac\s+pro|BTS|CAP|BEP|DUT|BUT|licence|master|classe\s+de)\s+(?:[A-Z]{2,6}|[A-Z]\w+)\b"
-    rf"|\ben\s+(?:terminale|troisième|quatrième|cinquième|sixième|\d{{1,2}}\s?(?:e|ème|eme|nde|de)"
-    r"|seconde|première|1re|2nde|tle)\b(?!\s+(?:ligne|fois|partie|séance|année|étape|position|"
-    r"place|vue|main|classe\s+(?!de)|temps))",
-    re.UNICODE)
+    rf"(?:\ben\s+|\bclasse\s+de\s+)?\b{_LEVEL}\s+{_SECTION}"  # 3e B, terminale STMG, 2nde 4
+    r"|\b(?:bac\s+pro|BTS|CAP|BEP|DUT|BUT|licence|master)\s+(?:[A-Z]{2,6}|[A-Z]\w+)\b"
+    r"|\b(?:en|classe\s+de)\s+(?:terminale|troisième|quatrième|cinquième|sixième|tle|1re|2nde"
+    r"|\d{1,2}\s?(?:e|ème|eme|nde|de)|seconde|première)\b(?!\s+(?:ligne|fois|partie|séance"
+    r"|année|étape|position|place|vue|main|temps|heure|personne))")
 _AGE = re.compile(r"(?<![\w,.])(?<!\d\s)(\d{1,2})\s?ans\b", re.IGNORECASE)
 _DURATION_BEFORE = re.compile(
     r"(?:depuis|pendant|durant|il\s+y\s+a|dans|en|pour|après|avant|bout\s+de|plus\s+de|moins"
@@ -401,8 +407,9 @@ _CIVILITY = re.compile(rf"\b(?:M\.|Mme|Mlle|Mr\.?|Monsieur|Madame|Mademoiselle|D
 _INITIAL = re.compile(rf"\b{_CAP}\s+[A-Z]\.(?=\s|$|,)")
 _DETAIL_KINDS = (("établissement", _SCHOOL), ("classe", _CLASS), ("âge", None),
                  ("lieu", _PLACE), ("nom de famille", _CIVILITY), ("initiale", _INITIAL))
-_PRENOM = re.compile(r"^[A-ZÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ][a-zàâäçéèêëîïôöûùüÿœ']+"
-                     r"(?:-[A-ZÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ][a-zàâäçéèêëîïôöûùüÿœ']+)?$")
+# one first name: a capital, then letters, apostrophes or hyphens (« Awa », « N'Golo »,
+# « Marie-Claire »); no space, no full stop, not in capitals (a family name usually is)
+_PRENOM = re.compile(r"^(?=.*[a-zàâäçéèêëîïôöûùüÿœ])[A-ZÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ][A-Za-zÀ-ÖØ-öø-ÿŒœ'’-]*$")
 
 
 def _ages(text: str) -> Iterator[re.Match]:
