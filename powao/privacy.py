@@ -219,7 +219,7 @@ def _counts(text: str) -> Iterator[re.Match]:
 
 # words that make a count a published statistic, even inside a group-size sentence
 _RESTRICTIVE = re.compile(r"(?:\bseulement|\buniquement|\bà\s+peine|\btout\s+juste|\bdont"
-                          r"|\bparmi\s+(?:eux|elles|les|ces|lesquel(?:le)?s)(?:[\s,]+\w+)?)\s*$",
+                          r"|\bparmi\s+(?:eux|elles|les|ces|lesquel(?:le)?s)(?:[\s,]+\w+)?)[\s,]*$",
                           re.IGNORECASE)
 _NE_QUE = re.compile(r"\bn(?:e\s|['’]).{0,40}\bqu(?:e\s+|['’])$", re.IGNORECASE | re.DOTALL)
 _AGE_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}(?:de|âgé(?:e|s|es)?\s+de)\s+(?:\d{1,2}|\w[\w-]*)"
