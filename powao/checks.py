@@ -52,18 +52,16 @@ def check(corpus: Corpus, report: Report) -> None:
 
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
     """Markdown inside YAML fields (consignes, ressources…) follows the same rules."""
-    for loc, value in strings(source.meta):
-        if _is_public_contact_field(source, loc):
-            continue
-        private = privacy.problems(corpus, value)
-        markup = any(c in value for c in "[{<!")
-        if not (private or markup):
+    values = [(loc, value) for loc, value in strings(source.meta)
+              if not _is_public_contact_field(source, loc)]
+    for loc, offset, message in privacy.value_problems(corpus, values):
+        value = dict(values)[loc]
+        report.error(source.rel, source.line(loc) + value.count("\n", 0, offset), message,
+                     _field(loc))
+    for loc, value in values:
+        if not any(c in value for c in "[{<!"):
             continue  # most values: plain text, nothing to check
         line = source.line(loc)
-        for offset, message in private:
-            report.error(source.rel, line + value.count("\n", 0, offset), message, _field(loc))
-        if not markup:
-            continue
         for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(value) else ()):
             if pattern.search(value):
                 report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
