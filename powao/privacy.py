@@ -232,7 +232,7 @@ def _counts(text: str) -> Iterator[re.Match]:
 
 
 # words that make a count a published statistic, even inside a group-size sentence
-_RESTRICTIVE = re.compile(r"(?:\bseulement|\buniquement|\bà\s+peine|\btout\s+juste|\bdont"
+_RESTRICTIVE = re.compile(r"(?:\bseulement|\buniquement|\bseul(?:e)?s|\bà\s+peine|\btout\s+juste|\bdont"
                           r"|\bparmi\s+(?:eux|elles|les|ces|lesquel(?:le)?s)(?:[\s,]+\w+)?)[\s,]*$",
                           re.IGNORECASE)
 _NE_QUE = re.compile(r"\bn(?:e\s|['’]).{0,40}\bqu(?:e\s+|['’])$", re.IGNORECASE | re.DOTALL)
@@ -247,6 +247,15 @@ _OUTCOME = re.compile(r"^(?:\s+\w+)?\s+(?:(?:ont|avaient|sont|étaient|se\s+sont
                       r"|n['’]ont|n['’]avaient|ne\s+sont|ne\s+se\s+sont|l['’]ont|y\s+ont|a|est"
                       r"|n['’]a|n['’]est|s['’]est|l['’]a)(?:\s+(?:pas|jamais|plus|tous|toutes|déjà"
                       r"|finalement|ensuite|enfin|vite|été))*\s+" + _PARTICIPLE + ")", re.IGNORECASE)
+# a verb in the past before the number: « nous avons accompagné 4 jeunes »
+_PAST_BEFORE = re.compile(r"\b(?:ai|as|a|avons|avez|ont|avait|avions|aviez|avaient|eu|été)"
+                          r"(?:\s+(?:pas|jamais|plus|déjà|accompagné|finalement|seulement))*\s+"
+                          + _PARTICIPLE + r"(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
+# words of a report or a statistic: a year, « cette année », « au total », a share
+_REPORT = re.compile(r"\b(?:19|20)\d\d\b|\bcette\s+année|\bl['’]an(?:née)?\s+(?:dernier|dernière"
+                     r"|passé)|\bau\s+total|\ben\s+tout\b|\bbilan|\brésultats?\b|\bchiffres?"
+                     r"\b|\beffectifs?\b|%|\brecensé|\bcompt(?:ait|aient|é|ée|és)\b|\binscrit",
+                     re.IGNORECASE)
 # contexts where a number of people is a group size, a ratio or a range, not a count
 _SIZE_BEFORE = re.compile(
     r"(?:\b(?:par|pour|chaque|entre|jusqu['’]à|max(?:imum|\.)?|minimum|au\s+plus|au\s+moins"
@@ -300,8 +309,10 @@ def find_small_counts(text: str, seuil: int) -> Iterator[SmallCount]:
     « Si 2 jeunes sont absents… »), or a reference to people already named (« les 2
     mentors »). Restrictive words (« seulement », « ne … que », « dont », « parmi eux »),
     an age (« de 15 ans ») or a total (« 3 jeunes sur 40 ») always make it a small count.
-    Numbers written in words count only with such a marker or a verb stating a fact about
-    them (« trois jeunes ont abandonné »).
+    Otherwise the number must read as a fact: a verb in the past about these people (« 2
+    mentors ont quitté », « nous avons accompagné 4 jeunes ») or, for a number in digits, a
+    report (« En 2023, 2 mentors. », « au total », « bilan »). A description in the present
+    (« 2 jeunes présentent, les autres écoutent ») is not a published figure.
     """
     for found in _counts(text):
         raw = found.group("n").lower()
@@ -329,11 +340,11 @@ def find_small_counts(text: str, seuil: int) -> Iterator[SmallCount]:
                 continue  # « les 2 mentors »: people already named, not a count
             if _SIZE_AFTER.match(after):
                 continue  # « 2 mentors par groupe », « 1 jeune, 1 mentor »
-            outcome = _OUTCOME.match(after)
-            if raw in NUMBER_WORDS and not outcome:
-                continue
-            if not outcome and (_SIZE_BEFORE.search(tail[-40:]) or _GROUP_WORD.search(before)):
+            fact = _OUTCOME.match(after) or _PAST_BEFORE.search(tail[-60:])
+            if not fact and (_SIZE_BEFORE.search(tail[-40:]) or _GROUP_WORD.search(before)):
                 continue  # « groupes de 3 jeunes », « 3 ou 4 jeunes », « un groupe : 4 jeunes »
+            if not fact and (raw in NUMBER_WORDS or not _REPORT.search(before + " " + after)):
+                continue  # « 2 jeunes présentent, 2 observent »: a description, not a figure
         restrict = _RESTRICTIVE.search(tail[-40:])
         start = found.start() - (len(tail[-40:]) - restrict.start() if restrict else 0)
         yield SmallCount(text[start:extent].strip(), start, value)

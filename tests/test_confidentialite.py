@@ -92,7 +92,13 @@ SMALL_COUNTS = [
     ("Sur 120 inscrits, 4 participantes étaient mineures.",
      "petit effectif dans le texte : « 4 participantes » (4 personnes, moins de 10)"),
     ("Seuls 2 bénévoles sont restés.",
-     "petit effectif dans le texte : « 2 bénévoles » (2 personnes, moins de 10)"),
+     "petit effectif dans le texte : « Seuls 2 bénévoles » (2 personnes, moins de 10)"),
+    ("Bilan : 3 jeunes en emploi, les autres en formation.",
+     "petit effectif dans le texte : « 3 jeunes » (3 personnes, moins de 10)"),
+    ("L'atelier a réuni 8 jeunes en mars.",
+     "petit effectif dans le texte : « 8 jeunes » (8 personnes, moins de 10)"),
+    ("Nous comptions 3 mentores en 2022.",
+     "petit effectif dans le texte : « 3 mentores » (3 personnes, moins de 10)"),
 ]
 
 # Ordinary prose, as the real content writes it: none of these is a problem.
@@ -135,6 +141,17 @@ ORDINARY = [
     "R&D, Tom & Jerry, 50 % d'entre eux.",
     "Le code postal 75011 et le département 93.",
     "Durée : 120 min, dont 10 min d'accueil et 25 min de bilan.",
+    "Étape 3 (10 min) : 2 jeunes présentent, les autres écoutent.",
+    "2 jeunes jouent le recruteur, 2 jeunes observent.",
+    "Le mentor 1 anime, le mentor 2 observe.",
+    "4 jeunes lisent leur texte à voix haute.",
+    "Répartissez 6 jeunes en deux équipes.",
+    "Le groupe compte 4 jeunes.",
+    "Temps 2 : 3 volontaires lisent la consigne.",
+    "Avec 3 jeunes, l'exercice marche aussi.",
+    "Les trois mentors se relaient ; deux jeunes prennent des notes.",
+    "Pour un groupe de 4 jeunes, prévoyez 40 Post-it.",
+    "Un jeune sur deux n'ose pas appeler une entreprise.",
 ]
 
 
