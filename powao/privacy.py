@@ -34,7 +34,7 @@ _DOT_SIGN = r"(?:\.|．|&#0*46;|&#x0*2e;|&period;|%2e)"
 _DOT = (rf"(?:{_DOT_SIGN}|\s*{_OPEN}\s*(?:dot|point)\s*{_CLOSE}\s*"
         r"|\s+(?:dot|DOT|point)\s+)")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(rf"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
+EMAIL = re.compile(rf"(?<![\w.%+-])[A-Za-z0-9À-ÖØ-öø-ÿ_][\w.%+'-]*{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
                    rf"{_DOT}(?P<tld>[A-Za-z]{{2,12}})(?![\w-])", re.IGNORECASE)
 # Where an « @ » may be. Each pattern starts with a literal (fast search); a hit is kept
 # when it really starts one of the forms of `_AT`.
@@ -90,14 +90,17 @@ def normalize_email(text: str) -> str:
 _SEP = r"[ \u00a0\u202f\t.\-/]"
 _SEPS = rf"(?:\s*[.\-/]\s*|{_SEP})"  # « 06 - 12 », « 06/12 », « 06 12 »
 _FR_PREFIX = (r"(?:(?:\+|00)\s?33|\(\s?(?:\+|00)\s?33\s?\))"  # +33, 0033, (+33)
-              rf"{_SEPS}?(?:\(\s?0\s?\){_SEPS}?)?")  # optional « (0) »
+              rf"{_SEPS}?(?:\(\s?0\s?\){_SEPS}?|0{_SEPS}?)?")  # « (0) », or « 0 » by mistake
 PHONE = re.compile(
     r"(?<![\w,+])(?<!\d[./-])"
-    rf"(?:(?:{_FR_PREFIX}|0){_SEPS}?[1-9](?:{_SEPS}?\d{{2}}){{4}}"  # 06 12 34 56 78, +33 6 …
-    rf"|0{_SEPS}?[89]\d{{2}}(?:{_SEPS}?\d{{3}}){{2}}"  # 0 800 123 456
+    rf"(?:(?:{_FR_PREFIX}|0){_SEPS}?[1-9](?:{_SEPS}?\d){{8}}"  # 06 12 34 56 78, +33 6 …
     rf"|\+(?!33)[1-9]\d{{0,2}}(?:{_SEPS}?\(0\))?(?:{_SEPS}?\d){{8,12}})"  # +32 …, +44 (0) …
-    r"(?![\w]|[.,/-]\d|\s?(?:€|%|euros?\b))")
-_NOT_PHONE_BEFORE = re.compile(r"(?:isbn|issn|ean|doi|siret|siren|rna|n°\s?d['’]?ordre)"
+    r"(?![\w]|[.,/-]\w|\s?(?:€|%|euros?\b))")
+# digits right after a number: a longer sequence (« 08 30 - 10 00 - 12 00 »), unless a
+# second phone number starts there
+_MORE_DIGITS = re.compile(r"[ \u00a0\u202f\t]*[.\-/–]?[ \u00a0\u202f\t]*(?!0[1-9]|\+|\(\+)\d")
+_NOT_PHONE_BEFORE = re.compile(r"(?:isbn|issn|ean|doi|siret|siren|rna|réf\.?|référence"
+                               r"|n°\s?d['’]?ordre|n°\s?de\s+dossier)"
                                r"[\s:\-–n°]*$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:19|20)\d{2}")
 
@@ -116,7 +119,7 @@ def normalize_phone(text: str) -> str:
     if compact.startswith("0033"):
         compact = "+33" + compact[4:]
     if compact.startswith("+33"):
-        return "0" + compact[3:]
+        return "0" + compact[3:].removeprefix("0")
     return compact
 
 
@@ -127,7 +130,8 @@ def find_phones(text: str) -> Iterator[tuple[str, int]]:
             value, start = found.group(0), found.start()
             if start and (text[start - 1].isalnum() or text[start - 1] in "_,+"):
                 continue
-            if _DATE.match(value) or _NOT_PHONE_BEFORE.search(text, max(0, start - 20), start):
+            if (_DATE.match(value) or _MORE_DIGITS.match(text, found.end())
+                    or _NOT_PHONE_BEFORE.search(text, max(0, start - 20), start)):
                 continue  # a date followed by a time, an ISBN…
             yield value.strip(), start
 
@@ -436,7 +440,9 @@ _CLASS = re.compile(
     r"|\b(?:en|classe\s+de)\s+(?:terminale|troisième|quatrième|cinquième|sixième|tle|1re|2nde"
     r"|\d{1,2}\s?(?:e|ème|eme|nde|de)|seconde|première)\b(?!\s+(?:ligne|fois|partie|séance"
     r"|année|étape|position|place|vue|main|temps|heure|personne))")
-_AGE = re.compile(r"(?<![\w,.])(?<!\d\s)(\d{1,2})\s?ans\b", re.IGNORECASE)
+_AGE_WORD = (r"onze|douze|treize|quatorze|quinze|seize|dix[- ](?:sept|huit|neuf)|vingt(?:[- ](?:et[- ]un"
+             r"|deux|trois|quatre|cinq|six|sept|huit|neuf))?")
+_AGE = re.compile(rf"(?<![\w,.])(?<!\d\s)(\d{{1,2}}|{_AGE_WORD})\s?ans\b", re.IGNORECASE)
 _DURATION_BEFORE = re.compile(
     r"(?:depuis|pendant|durant|il\s+y\s+a|dans|en|pour|après|avant|bout\s+de|plus\s+de|moins"
     r"\s+de|près\s+de|tous\s+les|voilà|fait|faisait|entre|et|ou|à|de\s+\d+\s+à|presque|déjà"
@@ -446,6 +452,8 @@ _PLACE = re.compile(
     rf"|commune|village|arrondissement|bâtiment|tour|foyer|ZUP|QPV)\s+(?:(?:de\s+la|du|des|de"
     rf"|d['’])\s*)?(?:{_CAP}|\d+)"
     r"|\b\d{5}\b|\bParis\s?\d{1,2}\s?(?:e|ème)\b|\b\d{1,2}\s?(?:e|ème)\s+arrondissement\b"
+    r"|\b(?:dans\s+le|du|le|en)\s+(?:9[1-5]|7[578])\b(?![\w,.]\d)"  # « dans le 93 »
+    r"|\bSeine-Saint-Denis|\bVal-de-Marne|\bHauts-de-Seine|\bVal-d['’]Oise|\bSeine-et-Marne"
     rf"|\b(?:j['’]habite|habit(?:e|ait|ant|ante)|vi[st]|vivait|vivant|originaire|né|née|venu"
     rf"|venue|grandi)\s+(?:à|au|aux|en|dans|de|d['’]|sur)\s*(?:la\s+|le\s+|les\s+)?{_CAP}",
     re.UNICODE)
@@ -461,14 +469,26 @@ _PRENOM = re.compile(r"^(?=.*[a-zàâäçéèêëîïôöûùüÿœ])[A-ZÀÂÇ�
 
 def _ages(text: str) -> Iterator[re.Match]:
     for found in _AGE.finditer(text):
-        if 8 <= int(found.group(1)) <= 99 and not _DURATION_BEFORE.search(
+        number = found.group(1)
+        if (not number.isdigit() or 8 <= int(number) <= 99) and not _DURATION_BEFORE.search(
                 text, max(0, found.start() - 25), found.start()):
             yield found
 
 
-def identifying_details(text: str, prenom: str = "") -> list[tuple[str, str]]:
-    """(kind, words) of each detail that helps recognise a person."""
+# in a role, a proper noun between commas: a town or an employer (« mentor, Orange »)
+_ROLE_PLACE = re.compile(rf",\s*(?:(?:à|de|d['’]|du)\s*)?((?:{_CAP})(?:[\s-]+{_CAP})*)\s*(?=,|$)")
+_NOT_PLACE = {"Mentor", "Mentore", "Jeune", "Conseillère", "Conseiller", "Bénévole"}
+
+
+def identifying_details(text: str, prenom: str = "", role: bool = False) -> list[tuple[str, str]]:
+    """(kind, words) of each detail that helps recognise a person.
+
+    In a role (« jeune mentorée, 17 ans, Sevran »), a capitalised word between commas is a
+    place."""
     found: list[tuple[str, str]] = []
+    if role:
+        found.extend(("nom propre", mt.group(1)) for mt in _ROLE_PLACE.finditer(text)
+                     if mt.group(1).split()[0] not in _NOT_PLACE)
     for kind, pattern in _DETAIL_KINDS:
         matches = _ages(text) if pattern is None else pattern.finditer(text)
         found.extend((kind, " ".join(mt.group(0).split())) for mt in matches)
@@ -476,13 +496,17 @@ def identifying_details(text: str, prenom: str = "") -> list[tuple[str, str]]:
     if first and re.match(r"^\w", first):
         for mt in re.finditer(rf"\b{re.escape(first)}\s+({_CAP})", text):
             found.append(("nom de famille", mt.group(0)))
-    return found
+    unique: dict[str, tuple[str, str]] = {}
+    for kind, words in found:
+        unique.setdefault(words, (kind, words))  # the same words count once
+    return list(unique.values())
 
 
 _REMEDY = {"établissement": "« un lycée », « son école »", "classe": "« au lycée », « en fin de "
            "scolarité »", "âge": "« une jeune », « moins de 20 ans »", "lieu": "« en "
            "Île-de-France », « près de chez elle »", "nom de famille": "le prénom seul",
-           "initiale": "le prénom seul"}
+           "initiale": "le prénom seul", "nom propre": "« une grande entreprise », « en "
+           "Île-de-France »"}
 
 
 def check_testimonials(corpus: Corpus, report: Report) -> None:
@@ -510,7 +534,7 @@ def check_testimonials(corpus: Corpus, report: Report) -> None:
                          f"« prenom: {example} »", f"{where}.prenom")
         details: list[tuple[str, str, str]] = []
         for name in ("citation", "role"):
-            for kind, words in identifying_details(getattr(t, name), prenom):
+            for kind, words in identifying_details(getattr(t, name), prenom, name == "role"):
                 details.append((name, kind, words))
         kinds = {kind for _f, kind, _w in details}
         named = kinds & {"nom de famille", "initiale"}
