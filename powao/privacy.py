@@ -390,7 +390,20 @@ def problems(corpus: Corpus, text: str) -> list[tuple[int, str]]:
     """Every privacy problem of a free text (a body or a YAML string), as (offset, message)."""
     if len(text) < 400 and not _may_hold(text):
         return []  # most YAML values: no digit, no « @ »-like sign, no number in words
+    if any(char in text for char in _INVISIBLE):
+        return _without_invisible(corpus, text)
     return contact_problems(corpus, text) + count_problems(corpus, text)
+
+
+# zero-width and soft-hyphen characters hide an address from a reader's search, not from us
+_INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+
+
+def _without_invisible(corpus: Corpus, text: str) -> list[tuple[int, str]]:
+    kept = [index for index, char in enumerate(text) if char not in _INVISIBLE]
+    clean = "".join(text[index] for index in kept)
+    return [(kept[offset] if offset < len(kept) else len(text), message)
+            for offset, message in problems(corpus, clean)]
 
 
 _JOIN = "\n\x00\n"  # between two YAML values: no pattern crosses it, it ends a sentence

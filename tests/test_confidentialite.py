@@ -56,6 +56,8 @@ EMAILS = [
      "adresse e-mail « camille{at}exemple{dot}org » (soit camille@exemple.org)"),
     ("Contact : camille_martin@exemple.org ou hélène.dupont@exemple.org",
      "adresse e-mail « camille_martin@exemple.org » : aucune coordonnée personnelle"),
+    ("Contact : camille\u200b.martin@exem\u00adple.org (caractères invisibles)",
+     "adresse e-mail « camille.martin@exemple.org » : aucune coordonnée personnelle"),
     ("Contact : camille.martin@exemple.org",
      "adresse e-mail « camille.martin@exemple.org » : aucune coordonnée personnelle"),
 ]
