@@ -105,7 +105,9 @@ _NOT_PHONE_BEFORE = re.compile(r"(?:isbn|issn|ean|doi|siret|siren|rna|réf\.?|r�
 _DATE = re.compile(r"^\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:19|20)\d{2}")
 
 
-_DIGIT_RUN = re.compile(r"[0-9+(][0-9 .\-/()+\u00a0\u202f\t]{8,}[0-9]")
+# A stretch of digits and separators long enough for a phone number; bounded, so that a
+# line of « ((((( » or « 1.1.1. » costs linear time.
+_DIGIT_RUN = re.compile(r"[0-9+(][0-9 .\-/()+\u00a0\u202f\t]{8,40}[0-9]")
 
 
 def may_hold_phone(text: str) -> bool:
@@ -125,9 +127,13 @@ def normalize_phone(text: str) -> str:
 
 def find_phones(text: str) -> Iterator[tuple[str, int]]:
     """Phone numbers: the pattern only runs on runs of digits and separators."""
+    seen: set[int] = set()
     for run in _DIGIT_RUN.finditer(text):
-        for found in PHONE.finditer(text, run.start(), run.end() + 8):
+        for found in PHONE.finditer(text, run.start(), run.end() + 30):
             value, start = found.group(0), found.start()
+            if start in seen:
+                continue
+            seen.add(start)
             if start and (text[start - 1].isalnum() or text[start - 1] in "_,+"):
                 continue
             if (_DATE.match(value) or _MORE_DIGITS.match(text, found.end())
@@ -138,13 +144,16 @@ def find_phones(text: str) -> Iterator[tuple[str, int]]:
 
 def find_emails(text: str) -> Iterator[tuple[str, int]]:
     """Addresses around each « @ »-like mark (the pattern only runs near a mark)."""
-    seen: set[int] = set()
+    windows: list[list[int]] = []
     for mark in sorted(set(_at_marks(text))):
-        lo = max(0, mark - 80)
-        for found in EMAIL.finditer(text, lo, mark + 120):
-            if found.start() <= mark < found.end() and found.start() not in seen:
-                seen.add(found.start())
-                yield found.group(0).strip(), found.start()
+        lo, hi = max(0, mark - 80), mark + 120
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi  # overlapping windows are read once
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        for found in EMAIL.finditer(text, lo, hi):
+            yield found.group(0).strip(), found.start()
 
 
 # --------------------------------------------------------------------------- public contacts
@@ -200,7 +209,7 @@ NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept":
                 "quinze": 15, "seize": 16}
 _ADJ = r"(?:nouve(?:aux|lles)|ancien(?:ne)?s|autres|seul(?:e)?s|premi(?:er|ère)s|dernier(?:e|è)?s)"
 _NUMBER = "|".join(w for word in NUMBER_WORDS for w in (word, word.capitalize()))
-COUNT = re.compile(rf"(?P<n>[0-9]{{1,3}}|{_NUMBER})[ \u00a0\u202f]+(?:{_ADJ}\s+)?"
+COUNT = re.compile(rf"(?P<n>[0-9]{{1,3}}|{_NUMBER})[ \u00a0\u202f]{{1,3}}(?:{_ADJ}\s{{1,3}})?"
                    rf"(?P<who>{PEOPLE})(?![\w-])")
 _DIGITS_THEN_SPACE = re.compile(r"[0-9]{1,3}[ \u00a0\u202f]")
 _WORDS = tuple(w for w, n in NUMBER_WORDS.items() if n < 10)
@@ -437,7 +446,7 @@ def check_text(corpus: Corpus, source: Source, text: str, line: int, report: Rep
 # --------------------------------------------------------------------------- testimonials
 
 _CAP = r"[A-ZÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ][\w'’-]+"
-_NAME = rf"(?:{_CAP}|\d+)(?:[\s-]+{_CAP})*"
+_NAME = rf"(?:{_CAP}|\d+)(?:\s+{_CAP})*"
 _SCHOOL = re.compile(
     r"\b(?i:lycée|collège|école|ecole|établissement|etablissement|université|faculté|IUT|CFA"
     r"|institut|campus|groupe\s+scolaire|LP|LEGT|EREA|SEGPA)"
@@ -489,7 +498,7 @@ def _ages(text: str) -> Iterator[re.Match]:
 
 
 # in a role, a proper noun between commas: a town or an employer (« mentor, Orange »)
-_ROLE_PLACE = re.compile(rf",\s*(?:(?:à|de|d['’]|du)\s*)?((?:{_CAP})(?:[\s-]+{_CAP})*)\s*(?=,|$)")
+_ROLE_PLACE = re.compile(rf",\s*(?:(?:à|de|d['’]|du)\s*)?({_CAP}(?:\s+{_CAP})*)\s*(?=,|$)")
 _NOT_PLACE = {"Mentor", "Mentore", "Jeune", "Conseillère", "Conseiller", "Bénévole"}
 
 

@@ -560,3 +560,18 @@ def test_build_py_check_exits_1_without_traceback(projet_prive):
     assert "Traceback" not in result.stderr
     assert (f"content/telephones.md:{PHONE_LINES[5]}: numéro de téléphone « +33 6 12 34 56 78 »"
             in result.stderr)
+
+
+def test_long_hostile_lines_are_read_in_linear_time(tmp_path):
+    """Lines built to make a careless pattern backtrack (« ((((… », « 1.1.1.… », long
+    hyphenated names, « a@a@… ») are checked like any text; with a quadratic pattern this
+    test would run for minutes."""
+    projet = make_project(tmp_path / "projet")
+    hostile = ["(" * 30000, "+" * 30000, "1." * 15000, "a@" * 15000, "x at " * 6000,
+               "lycée " + "-".join(["Aa"] * 8000), "2" + " " * 30000 + "jeunes"]
+    text, _lines = page("Lignes hostiles", hostile)
+    projet.write("content/lignes-hostiles.md", text)
+    projet.write("whitepaper/temoignages.yml", TEMOIGNAGES.split("  - id: nom")[0].replace(
+        "role: jeune mentorée, 21 ans", "role: x, " + "-".join(["Aa"] * 3000) + " x"))
+    code, lines, _out = run_check(projet.root)
+    assert code == 0, lines
