@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import model as m
-from .errors import Report, suggestion
+from .errors import Report, set_working_on, suggestion
 from .loader import Corpus
 from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan, strings
 from . import privacy
@@ -45,9 +45,39 @@ def check(corpus: Corpus, report: Report) -> None:
     _check_trainings(corpus, report)
     _check_livre(corpus, report)
     for source in corpus.sources:
+        set_working_on(source.rel)
         if source.body or source.path.suffix == ".md":
             check_body(corpus, source, report)
         check_fields(corpus, source, report)
+        _check_placeholders(source, report)
+    _check_output_paths(corpus, report)
+
+
+def _check_output_paths(corpus: Corpus, report: Report) -> None:
+    """Two sources that would be published at the same place: one would silently
+    replace the other. Both are named."""
+    from .urls import Urls
+    for path, first, second in Urls(corpus).collisions:
+        where = path[:-3] + ".html" if path.endswith(".md") else path
+        blame = second if "/" in second or second.endswith((".md", ".yml")) else first
+        report.error(blame, 1, f"ce contenu serait publié à la même adresse ({where}) que "
+                     f"{first if blame == second else second} : l'un remplacerait l'autre. "
+                     "Renommez le fichier (ou changez son champ « id »)", "id")
+
+
+PLACEHOLDER = re.compile(r"(?<!\w)à compléter(?!\w)", re.I)
+
+
+def _check_placeholders(source: Source, report: Report) -> None:
+    """Text left from `build.py new` in a file that is no longer a draft."""
+    meta = source.meta if isinstance(source.meta, dict) else {}
+    if meta.get("statut", "brouillon") == "brouillon" or not PLACEHOLDER.search(source.text):
+        return
+    for index, line in enumerate(source.text.split("\n"), start=1):
+        if PLACEHOLDER.search(line) and not line.lstrip().startswith("#"):
+            report.warn(source.rel, index, "texte d'exemple « À compléter » encore présent : "
+                        "remplacez-le par le vrai contenu (ou repassez le fichier en "
+                        "« statut: brouillon »)")
 
 
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
@@ -214,10 +244,11 @@ def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -
         try:
             lookup(data_namespace(corpus), token.value)
         except KeyError:
+            hint = suggestion(token.value, _data_keys(corpus)) or (
+                " Écrivez « {{ chiffres.NOM }} » pour un chiffre clé ou « {{ programme.CHAMP }} » "
+                "pour un texte du programme.")
             report.error(source.rel, token.line, f"donnée « {token.value} » introuvable dans "
-                         f"content/data/programme.yml.{suggestion(token.value, _data_keys(corpus))}"
-                         " Écrivez « {{ chiffres.NOM }} » pour un chiffre clé ou "
-                         "« {{ programme.CHAMP }} » pour un texte du programme.")
+                         f"content/data/programme.yml.{hint}")
         except TypeError:
             report.error(source.rel, token.line, f"donnée « {token.value} » : ce n'est pas une "
                          "valeur simple (texte ou nombre) ; citez un champ précis, par exemple "
@@ -267,7 +298,12 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
         report.error(source.rel, token.line, f"{what} « {target} » refusé : seuls les chemins "
                      "relatifs vers un fichier du projet sont acceptés")
         return
-    path_part = target.split("#", 1)[0].split("?", 1)[0]
+    path_part = target.split("#", 1)[0]
+    if "?" in path_part:
+        plain = path_part.split("?", 1)[0]
+        report.error(source.rel, token.line, f"{what} « {target} » : un lien vers un fichier du "
+                     f"projet ne prend pas de paramètres « ?… » ; écrivez « {plain} »")
+        return
     if path_part.startswith("/"):
         report.error(source.rel, token.line, f"{what} « {target} » refusé : chemin absolu ; "
                      "écrivez un chemin relatif au fichier (par exemple images/photo.png)")
@@ -283,7 +319,17 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
         report.error(source.rel, token.line, f"{what} vers « {target} » : fichier introuvable. "
                      "Vérifiez le nom et le dossier (le chemin est relatif au fichier)")
         return
+    if resolved.is_dir():
+        report.error(source.rel, token.line, f"{what} « {target} » : c'est un dossier ; liez un "
+                     "fichier précis (par exemple images/photo.png)")
+        return
+    if not resolved.is_file():
+        report.error(source.rel, token.line, f"{what} « {target} » : ce n'est pas un fichier "
+                     "ordinaire ; liez un fichier du projet")
+        return
+    if resolved.suffix == ".md" and token.kind == "link":
+        return
     from .images import problem
-    reason = problem(resolved) if resolved.is_file() else None
+    reason = problem(resolved, image=token.kind == "image")
     if reason:
-        report.error(source.rel, token.line, f"« {target} » : {reason}")
+        report.error(source.rel, token.line, f"{what} « {target} » : {reason}")
