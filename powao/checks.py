@@ -33,9 +33,27 @@ FORBIDDEN_HTML = [
     (re.compile(r"<[^>]*[\s/\"'`]style\s*=", re.I), "attribut style"),
     (re.compile(r"(?:java|vb)\s*script\s*:|&#0*(?:106|x0*6a);|&Tab;|&NewLine;", re.I),
      "adresse javascript:"),
-    (re.compile(r"data\s*:\s*(?:text|image/svg|application)", re.I), "adresse data:"),
+    (re.compile(r"data\s*:\s*(?:text|image|application)\s*/", re.I), "adresse data:"),
     (re.compile(r"@import\b", re.I), "directive @import"),
 ]
+
+
+def forbidden_html(text: str) -> list[str]:
+    """What in `text` could run or load something, as the browser would read it:
+    character references decoded (« &#106;avascript: »), and spaces, tabs and line
+    breaks inside a URL scheme ignored (« java\tscript: »)."""
+    if not MAYBE_HTML.search(text):
+        return []
+    import html
+    decoded = text
+    for _ in range(3):  # double-encoded references too
+        once = html.unescape(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    squeezed = re.sub(r"[\s\x00-\x1f]+", "", decoded)
+    return [label for pattern, label in FORBIDDEN_HTML
+            if pattern.search(decoded) or pattern.search(squeezed)]
 
 
 def check(corpus: Corpus, report: Report) -> None:
@@ -65,7 +83,8 @@ def _check_output_paths(corpus: Corpus, report: Report) -> None:
                      "Renommez le fichier (ou changez son champ « id »)", "id")
 
 
-PLACEHOLDER = re.compile(r"(?<!\w)à compléter(?!\w)", re.I)
+# « À compléter » written between quotes (as in the authors' guide) is a mention, not a gap.
+PLACEHOLDER = re.compile(r"(?<![\w«])(?<!«\s)(?<!«\u00a0)(?<!«\u202f)à compléter(?!\w)", re.I)
 
 
 def _check_placeholders(source: Source, report: Report) -> None:
@@ -89,13 +108,12 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
         report.error(source.rel, source.line(loc) + value.count("\n", 0, offset), message,
                      _field(loc))
     for loc, value in values:
-        if not any(c in value for c in "[{<!"):
+        if not any(c in value for c in "[{<!&"):
             continue  # most values: plain text, nothing to check
         line = source.line(loc)
-        for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(value) else ()):
-            if pattern.search(value):
-                report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
-                             "en Markdown", _field(loc))
+        for label in forbidden_html(value):
+            report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
+                         "en Markdown", _field(loc))
         for token in scan(value, line):
             _check_token(corpus, source, Token(token.kind, token.value, line, token.arg,
                                                token.text), report)
@@ -230,11 +248,10 @@ def _data_keys(corpus: Corpus) -> list[str]:
 def check_body(corpus: Corpus, source: Source, report: Report) -> None:
     privacy.check_text(corpus, source, source.body, source.body_line, report)
     for index, line in enumerate(masked_lines(source.body)):
-        for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(line) else ()):
-            if pattern.search(line):
-                report.error(source.rel, source.body_line + index,
-                             f"HTML refusé : {label}. Écrivez le contenu en Markdown "
-                             "(les scripts, styles et cadres intégrés ne sont pas publiés)")
+        for label in forbidden_html(line):
+            report.error(source.rel, source.body_line + index,
+                         f"HTML refusé : {label}. Écrivez le contenu en Markdown "
+                         "(les scripts, styles et cadres intégrés ne sont pas publiés)")
     for token in scan(source.body, source.body_line):
         _check_token(corpus, source, token, report)
 
