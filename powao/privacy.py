@@ -31,8 +31,10 @@ _AT = (rf"(?:\s*{_OPEN}?\s*{_AT_SIGN}\s*{_CLOSE}?\s*"
        rf"|\s*{_OPEN}\s*(?:at|arobase|arobas|a\s+commercial)\s*{_CLOSE}\s*"
        r"|\s+(?:at|AT|arobase|arobas)\s+)")
 _DOT_SIGN = r"(?:\.|．|&#0*46;|&#x0*2e;|&period;|%2e)"
+_TLD = r"(?-i:com|fr|org|net|eu|info|io|be|ch|ca|de|uk|es|it|gouv|edu|asso)\b"
 _DOT = (rf"(?:{_DOT_SIGN}|\s*{_OPEN}\s*(?:dot|point)\s*{_CLOSE}\s*"
-        r"|\s+(?:dot|DOT|point)\s+)")
+        r"|\s+(?:dot|DOT|point)\s+"
+        rf"|\s+\.\s*(?={_TLD})|\s*\.\s+(?={_TLD}))")  # « gmail . com »
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL = re.compile(rf"(?<![\w.%+-])[A-Za-z0-9À-ÖØ-öø-ÿ_][\w.%+'-]*{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
                    rf"{_DOT}(?P<tld>[A-Za-z]{{2,12}})(?![\w-])", re.IGNORECASE)
@@ -93,7 +95,7 @@ _FR_PREFIX = (r"(?:(?:\+|00)\s?33|\(\s?(?:\+|00)\s?33\s?\))"  # +33, 0033, (+33)
               rf"{_SEPS}?(?:\(\s?0\s?\){_SEPS}?|0{_SEPS}?)?")  # « (0) », or « 0 » by mistake
 PHONE = re.compile(
     r"(?<![\w,+])(?<!\d[./-])"
-    rf"(?:(?:{_FR_PREFIX}|0){_SEPS}?[1-9](?:{_SEPS}?\d){{8}}"  # 06 12 34 56 78, +33 6 …
+    rf"(?:(?:{_FR_PREFIX}|0|\(\s?0\s?\)){_SEPS}?[1-9](?:{_SEPS}?\d){{8}}"  # 06 12…, +33 6…, (0)6…
     rf"|\+(?!33)[1-9]\d{{0,2}}(?:{_SEPS}?\(0\))?(?:{_SEPS}?\d){{8,12}})"  # +32 …, +44 (0) …
     r"(?![\w]|[.,/-]\w|\s?(?:€|%|euros?\b))")
 # digits right after a number: a longer sequence (« 08 30 - 10 00 - 12 00 »), unless a
@@ -118,6 +120,8 @@ def normalize_phone(text: str) -> str:
     """One form per number: digits only, French numbers as 0XXXXXXXXX, others as +CC…"""
     compact = re.sub(r"\(\s?0\s?\)", "", text)
     compact = re.sub(r"[^\d+]", "", compact)
+    if len(compact) == 9 and compact[0] != "0" and "(" in text:
+        compact = "0" + compact  # « (0)6 12 34 56 78 »
     if compact.startswith("0033"):
         compact = "+33" + compact[4:]
     if compact.startswith("+33"):
@@ -575,7 +579,8 @@ def check_testimonials(corpus: Corpus, report: Report) -> None:
 
 # --------------------------------------------------------------------------- figures
 
-_PEOPLE_UNIT = re.compile(rf"^\s*(?:nombre\s+de\s+|nb\s+de\s+)?{PEOPLE}\b", re.IGNORECASE)
+_PEOPLE_UNIT = re.compile(rf"^\s*(?:nombre\s+(?:de\s+|d['’])|nb\.?\s*(?:de\s+|d['’])?)?{PEOPLE}\b",
+                          re.IGNORECASE)
 
 
 def people_unit(unite: str) -> bool:

@@ -58,6 +58,8 @@ EMAILS = [
      "adresse e-mail « camille_martin@exemple.org » : aucune coordonnée personnelle"),
     ("Contact : camille\u200b.martin@exem\u00adple.org (caractères invisibles)",
      "adresse e-mail « camille.martin@exemple.org » : aucune coordonnée personnelle"),
+    ("Contact : camille.martin @ exemple . org",
+     "adresse e-mail « camille.martin @ exemple . org » (soit camille.martin@exemple.org)"),
     ("Contact : camille.martin@exemple.org",
      "adresse e-mail « camille.martin@exemple.org » : aucune coordonnée personnelle"),
 ]
@@ -69,7 +71,8 @@ PHONES = [(f"Appelez-la au {number} si besoin.", f"numéro de téléphone « {nu
                          "+33612345678", "0033 6 12 34 56 78", "(+33) 6 12 34 56 78",
                          "06 12.34-56/78", "07 98 76 54 32", "+33 1 45 67 89 10",
                          "06 - 12 - 34 - 56 - 78", "+32 2 123 45 67", "+33 06 12 34 56 78",
-                         "06 1234 5678", "0800 123 456", "+44 20 7946 0958"]]
+                         "06 1234 5678", "0800 123 456", "+44 20 7946 0958",
+                         "(0)6 12 34 56 78"]]
 
 SMALL_COUNTS = [
     ("Cette année, seulement 3 jeunes filles de 15 ans ont suivi l'atelier.",
@@ -140,7 +143,7 @@ ORDINARY = [
     "Entre 2022 et 2024, 87 % des jeunes se disent satisfaits (+15 %).",
     "Objectif : 100 000 jeunes mentorés en 2021 et 200 000 en 2022.",
     "On se retrouve au point de rendez-vous, à l'atelier.",
-    "Mentoring at scale. Journal of youth studies, 2020.",
+    "Mentoring at scale. Journal of youth studies, 2020. Mentoring at scale . Com",
     "Voir l'article cité [@plan], p. 12.",
     "Le format reste le même ; c'est le point fort de l'atelier.",
     "R&D, Tom & Jerry, 50 % d'entre eux.",
@@ -326,6 +329,19 @@ valeurs:
   - {libelle: Méthodologie, valeur: 4.5}
   - {libelle: Orientation, valeur: 3.2}
 """
+FIGURE_NB = """\
+titre: Jeunes par atelier
+type: barres
+unite: Nb. de jeunes
+effectifs: false
+illustratif: true
+source: Suivi du programme
+alt: Barres.
+valeurs:
+  - {libelle: Théâtre, valeur: 40}
+  - {libelle: Vidéo, valeur: 5, masque: true}
+  - {libelle: Radio, valeur: 7}
+"""
 FIGURE_HEURES = """\
 titre: Heures de formation des mentors
 type: barres
@@ -371,6 +387,7 @@ def projet_prive(tmp_path_factory):
     projet.write("whitepaper/donnees/satisfaction.yml", FIGURE_POURCENTAGES)
     projet.write("whitepaper/donnees/moyennes.yml", FIGURE_MOYENNES)
     projet.write("whitepaper/donnees/heures.yml", FIGURE_HEURES)
+    projet.write("whitepaper/donnees/jeunes-par-atelier.yml", FIGURE_NB)
     return projet
 
 
@@ -539,6 +556,10 @@ def test_plain_testimonials_pass(resultat):
      "whitepaper/donnees/participants.yml:9: champ « valeurs[2].valeur » : petit effectif (3) "
      "pour « Vidéo » : en dessous de 10, la figure a « effectifs: false » mais ses valeurs (sans "
      "unité, nombres entiers) ressemblent à des effectifs de personnes"),
+    ("whitepaper/donnees/jeunes-par-atelier.yml",  # the masked value is not reported
+     "whitepaper/donnees/jeunes-par-atelier.yml:11: champ « valeurs[3].valeur » : petit effectif "
+     "(7) pour « Radio » : en dessous de 10, la figure a « effectifs: false » mais ses valeurs "
+     "(unité « Nb. de jeunes », nombres entiers)"),
 ])
 def test_chart_of_people_without_effectifs_flag_is_checked(resultat, path, expected):
     lines = lines_of(resultat, path)
