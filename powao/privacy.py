@@ -6,12 +6,16 @@ phone numbers in every usual form (separators, +33, 0033, « (0) »), testimonia
 that name or describe someone too precisely, and counts of fewer people than the
 programme's small-count threshold (`seuil_petits_effectifs`), in prose and in charts.
 
-Every text is first looked at with cheap substring tests; the regular expressions
-below only run on the few texts that may hold something.
+Speed: `check` runs on every save. Each text is first scanned with patterns that start
+with a literal (an « @ »-like sign, a run of digits, a number word), which the regular
+expression engine finds fast; the full patterns only run near such a hit. The YAML
+values of a file are joined and read in one pass (`value_problems`). Every pattern is
+bounded so that a hostile line costs linear time.
 """
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
@@ -40,14 +44,14 @@ EMAIL = re.compile(rf"(?<![\w.%+-])[A-Za-z0-9À-ÖØ-öø-ÿ_][\w.%+'-]*{_AT}{_L
                    rf"{_DOT}(?P<tld>[A-Za-z]{{2,12}})(?![\w-])", re.IGNORECASE)
 # Where an « @ » may be. Each pattern starts with a literal (fast search); a hit is kept
 # when it really starts one of the forms of `_AT`.
-_AT_SIGN = re.compile(r"[@＠﹫&%]")
+_AT_MARK = re.compile(r"[@＠﹫&%]")
 _AT_ENTITY = re.compile(r"&#0*64;|&#x0*40;|&commat;|%40", re.IGNORECASE)
 _AT_WORDS = (re.compile(r"at(?=[\s)\]}>»])"), re.compile(r"A[tT](?=[\s)\]}>»])"),
              re.compile(r"rob"), re.compile(r"commercial"))
 
 
 def _at_marks(text: str) -> Iterator[int]:
-    for mark in _AT_SIGN.finditer(text):
+    for mark in _AT_MARK.finditer(text):
         at = mark.start()
         if text[at] not in "&%" or _AT_ENTITY.match(text, at):
             yield at
@@ -64,10 +68,6 @@ def _at_marks(text: str) -> Iterator[int]:
                     continue
             if at == 0 or text[at - 1].isspace() or text[at - 1] in "([{<«":
                 yield at
-
-
-def may_hold_email(text: str) -> bool:
-    return next(_at_marks(text), None) is not None
 
 
 _SPELLED = re.compile(rf"{_OPEN}\s*(at|arobase|arobas|a\s+commercial|dot|point)\s*{_CLOSE}"
@@ -110,10 +110,6 @@ _DATE = re.compile(r"^\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:19|20)\d{2}")
 # A stretch of digits and separators long enough for a phone number; bounded, so that a
 # line of « ((((( » or « 1.1.1. » costs linear time.
 _DIGIT_RUN = re.compile(r"[0-9+(][0-9 .\-/()+\u00a0\u202f\t]{8,40}[0-9]")
-
-
-def may_hold_phone(text: str) -> bool:
-    return _DIGIT_RUN.search(text) is not None
 
 
 def normalize_phone(text: str) -> str:
@@ -216,30 +212,35 @@ _NUMBER = "|".join(w for word in NUMBER_WORDS for w in (word, word.capitalize())
 COUNT = re.compile(rf"(?P<n>[0-9]{{1,3}}|{_NUMBER})[ \u00a0\u202f]{{1,3}}(?:{_ADJ}\s{{1,3}})?"
                    rf"(?P<who>{PEOPLE})(?![\w-])")
 _DIGITS_THEN_SPACE = re.compile(r"[0-9]{1,3}[ \u00a0\u202f]")
-_WORDS = tuple(w for w, n in NUMBER_WORDS.items() if n < 10)
-_WORD_NUMBER = re.compile("|".join(w for word in _WORDS for w in (word, word.capitalize())))
 
 
-def _starts(text: str) -> Iterator[int]:
+@functools.lru_cache(maxsize=8)
+def _number_words(seuil: int) -> tuple[tuple[str, ...], re.Pattern]:
+    """The numbers in words below `seuil`, and one pattern that finds them (either case)."""
+    words = tuple(w for w, n in NUMBER_WORDS.items() if n < seuil)
+    either = [w for word in words for w in (word, word.capitalize())]
+    return words, re.compile("|".join(either) or "(?!)")
+
+
+def _starts(text: str, seuil: int) -> Iterator[int]:
     """Where a count may start: a number in digits, or one in words (found by substring)."""
     for found in _DIGITS_THEN_SPACE.finditer(text):
         yield found.start()
-    if len(text) < 400:  # short YAML values: one pass of a small pattern is cheaper
-        for found in _WORD_NUMBER.finditer(text):
+    words, pattern = _number_words(seuil)
+    low = text.lower() if len(text) >= 400 else ""
+    if len(low) != len(text):  # short YAML values, or a rare letter whose lowercase is longer
+        for found in pattern.finditer(text):
             yield found.start()
         return
-    low = text.lower()
-    if len(low) != len(text):
-        return
-    for word in _WORDS:
+    for word in words:
         at = low.find(word)
         while at >= 0:
             yield at
             at = low.find(word, at + 1)
 
 
-def _counts(text: str) -> Iterator[re.Match]:
-    for start in sorted(set(_starts(text))):
+def _counts(text: str, seuil: int) -> Iterator[re.Match]:
+    for start in sorted(set(_starts(text, seuil))):
         if start and (text[start - 1].isalnum() or text[start - 1] in ",._-"
                       or start > 1 and text[start - 2].isdigit() and text[start - 1].isspace()):
             continue  # part of a larger number (« 1 500 jeunes ») or of a word
@@ -331,7 +332,7 @@ def find_small_counts(text: str, seuil: int) -> Iterator[SmallCount]:
     report (« En 2023, 2 mentors. », « au total », « bilan »). A description in the present
     (« 2 jeunes présentent, les autres écoutent ») is not a published figure.
     """
-    for found in _counts(text):
+    for found in _counts(text, seuil):
         raw = found.group("n").lower()
         value = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else int(raw)
         if not 0 < value < seuil:
@@ -393,7 +394,7 @@ def _may_hold(text: str) -> bool:
     low = text.lower()
     if "arob" in low or "commercial" in low or "at" in low and _AT_WORD.search(low):
         return True
-    for word in _WORDS:
+    for word in NUMBER_WORDS:
         if word in low:
             return True
     return False

@@ -597,3 +597,25 @@ def test_long_hostile_lines_are_read_in_linear_time(tmp_path):
         "role: jeune mentorée, 21 ans", "role: x, " + "-".join(["Aa"] * 3000) + " x"))  # one YAML line of 9 000 characters
     code, lines, _out = run_check(projet.root)
     assert code == 0, lines
+
+
+def test_threshold_comes_from_programme_data(tmp_path):
+    """`seuil_petits_effectifs` sets the limit for prose (digits and words) and charts."""
+    projet = make_project(tmp_path / "projet")
+    projet.replace("content/data/programme.yml", "contacts_publics:",
+                   "seuil_petits_effectifs: 15\ncontacts_publics:")
+    text, lines = page("Seuil", ["En 2023, 12 jeunes ont quitté le programme.",
+                                 "Onze jeunes ont abandonné en cours de route.",
+                                 "En 2023, 16 jeunes ont quitté le programme."])
+    projet.write("content/seuil.md", text)
+    code, found, _out = run_check(projet.root)
+    assert code == 1
+    assert [x for x in found if x.startswith("content/seuil.md")] == [
+        f"content/seuil.md:{lines[0]}: petit effectif dans le texte : « 12 jeunes » "
+        "(12 personnes, moins de 15) permet de reconnaître des personnes. Écrivez « moins de "
+        "15 » ou une part (« une minorité des jeunes »), ou regroupez avec d'autres chiffres ; "
+        "une taille de groupe s'écrit « par groupes de 3 » ou « 2 mentors par groupe »",
+        f"content/seuil.md:{lines[1]}: petit effectif dans le texte : « Onze jeunes » "
+        "(11 personnes, moins de 15) permet de reconnaître des personnes. Écrivez « moins de "
+        "15 » ou une part (« une minorité des jeunes »), ou regroupez avec d'autres chiffres ; "
+        "une taille de groupe s'écrit « par groupes de 3 » ou « 2 mentors par groupe »"]
