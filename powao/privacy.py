@@ -472,7 +472,7 @@ _AGE_WORD = (r"onze|douze|treize|quatorze|quinze|seize|dix[- ](?:sept|huit|neuf)
 _AGE = re.compile(rf"(?<![\w,.])(?<!\d\s)(\d{{1,2}}|{_AGE_WORD})\s?ans\b", re.IGNORECASE)
 _DURATION_BEFORE = re.compile(
     r"(?:depuis|pendant|durant|il\s+y\s+a|dans|en|pour|après|avant|bout\s+de|plus\s+de|moins"
-    r"\s+de|près\s+de|tous\s+les|voilà|fait|faisait|entre|et|ou|à|de\s+\d+\s+à|presque|déjà"
+    r"\s+de|près\s+de|tous\s+les|voilà|fait|faisait|entre|et|ou|\d+\s+à|presque|déjà"
     r"|quelques|les|des|ces|mes|nos|ses|premières?|dernières?)\s*$", re.IGNORECASE)
 _PLACE = re.compile(
     rf"\b(?:quartier|cité|résidence|rue|avenue|boulevard|bd|allée|place|impasse|chemin|ville"
@@ -484,11 +484,22 @@ _PLACE = re.compile(
     rf"|\b(?:j['’]habite|habit(?:e|ait|ant|ante)|vi[st]|vivait|vivant|originaire|né|née|venu"
     rf"|venue|grandi)\s+(?:à|au|aux|en|dans|de|d['’]|sur)\s*(?:la\s+|le\s+|les\s+)?{_CAP}",
     re.UNICODE)
+def _places() -> re.Pattern:
+    """Names of powao/lieux_idf.txt, longest first, as written (capitals included)."""
+    from pathlib import Path
+    lines = (Path(__file__).with_name("lieux_idf.txt")).read_text(encoding="utf-8").splitlines()
+    names = sorted((n.strip() for n in lines if n.strip() and not n.startswith("#")),
+                   key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
+_PLACE_NAME = _places()
 _CIVILITY = re.compile(rf"\b(?:M\.|Mme|Mlle|Mr\.?|Monsieur|Madame|Mademoiselle|Dr\.?|Docteur"
                        rf"|Maître|Me)\s+{_CAP}")
 _INITIAL = re.compile(rf"\b{_CAP}\s+[A-Z]\.(?=\s|$|,)")
 _DETAIL_KINDS = (("établissement", _SCHOOL), ("classe", _CLASS), ("âge", None),
-                 ("lieu", _PLACE), ("nom de famille", _CIVILITY), ("initiale", _INITIAL))
+                 ("lieu", _PLACE), ("lieu", _PLACE_NAME), ("nom de famille", _CIVILITY),
+                 ("initiale", _INITIAL))
 # one first name: a capital, then letters, apostrophes or hyphens (« Awa », « N'Golo »,
 # « Marie-Claire »); no space, no full stop, not in capitals (a family name usually is)
 _PRENOM = re.compile(r"^(?=.*[a-zàâäçéèêëîïôöûùüÿœ])[A-ZÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ][A-Za-zÀ-ÖØ-öø-ÿŒœ'’-]*$")
@@ -526,7 +537,9 @@ def identifying_details(text: str, prenom: str = "", role: bool = False) -> list
     unique: dict[str, tuple[str, str]] = {}
     for kind, words in found:
         unique.setdefault(words, (kind, words))  # the same words count once
-    return list(unique.values())
+    # « Bobigny » inside « habite à Bobigny » is the same detail
+    return [(kind, words) for kind, words in unique.values()
+            if not any(words != other and words in other for other in unique)]
 
 
 _REMEDY = {"établissement": "« un lycée », « son école »", "classe": "« au lycée », « en fin de "

@@ -274,6 +274,13 @@ temoignages:
     prenom_modifie: true
     consentement: true
     illustratif: true
+  - id: commune
+    citation: Je suis de Montreuil, et à 14 ans je ne connaissais personne.
+    prenom: Jade
+    role: jeune mentorée
+    prenom_modifie: true
+    consentement: true
+    illustratif: true
   - id: compose
     citation: Les écoles de commerce, ce n'était pas pour moi, je croyais. Depuis 2 ans, je suis en BTS.
     prenom: Marie-Claire
@@ -524,7 +531,9 @@ TEM = "whitepaper/temoignages.yml"
     "Bobigny » (citation) ; âge « 19 ans » (role) : ces détails, réunis",
     f"{TEM}:54: champ « temoignages[8].citation » : témoignage « ville » : âge « quinze ans » "
     "(citation) ; lieu « dans le 93 » (citation) ; nom propre « Sevran » (role) : ces détails, "
-    "réunis, permettent de reconnaître la personne",
+    "réunis, permettent de reconnaître la personne",    f"{TEM}:61: champ « temoignages[9].citation » : témoignage « commune » : âge « 14 ans » "
+    "(citation) ; lieu « Montreuil » (citation) : ces détails, réunis, permettent de "
+    "reconnaître la personne",
 ])
 def test_identifying_testimonial_is_an_error_even_with_consent(resultat, expected):
     assert any(line.startswith(expected) for line in resultat[1]), lines_of(resultat, TEM)
@@ -541,7 +550,7 @@ def test_plain_testimonials_pass(resultat):
     """One detail (an age), a compound first name, durations, « les écoles de commerce »."""
     lines = lines_of(resultat, TEM)
     assert not [x for x in lines if "« ok »" in x or "« compose »" in x]
-    assert len(lines) == 7
+    assert len(lines) == 8
 
 
 @pytest.mark.parametrize("path, expected", [
