@@ -292,9 +292,12 @@ _GROUP_WORD = re.compile(r"\b(?:groupes?|sous-groupes?|binômes?|trinômes?|équ
 _HYPOTHESIS = re.compile(r"(?:^|\W)(?:si|s['’]il|s['’]ils|quand|lorsque|lorsqu['’]|dès\s+que"
                          r"|au\s+cas\s+où|selon\s+que|il\s+faut|il\s+faudra(?:it)?|besoin\s+d"
                          r"|nécessite|requiert|doi(?:t|vent)|prévoir)(?:\W|$)", re.IGNORECASE)
-_IMPERATIVE = re.compile(r"(?:^|[\s,«(])(?!(?:chez|assez|nez|rez|ez)\b)[a-zàâçéèêëîïôûù]{2,}ez\b"
-                         r"|^\W*(?!(?:hier|notre|votre|entre|contre|autre|outre|premier|dernier)\b)[A-ZÀÂÇÉÈÊa-zàâçéèêëîïôûù]+(?:er|ir|re)\b(?!\s+(?:et|ou)\b)",
-                         re.IGNORECASE)
+# an instruction: a verb in « -ez » (« invitez », « formez »), or a sentence that starts
+# with an infinitive (« Répartir les jeunes… »)
+_IMPERATIVE = re.compile(
+    r"(?:^|[\s,«(])(?!(?:chez|assez|nez|rez|ez)\b)[a-zàâçéèêëîïôûù]{2,}ez\b"
+    r"|^\W*(?!(?:hier|notre|votre|entre|contre|autre|outre|premier|dernier)\b)"
+    r"[A-ZÀÂÇÉÈÊa-zàâçéèêëîïôûù]+(?:er|ir|re)\b(?!\s+(?:et|ou)\b)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n\s*\n|\n\s*(?:[-*+|#>]|\d+\.)\s|\x00")
 
 
