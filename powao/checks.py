@@ -300,6 +300,20 @@ def _check_block(corpus: Corpus, source: Source, token: Token, report: Report) -
         report.error(source.rel, token.line, f"{name} « {arg} » inconnu(e).{suggestion(arg, choices)}")
 
 
+def _path_rules(resolved: Path | None, root: Path, what: str, target: str):
+    """(failed, message) for each rule in turn; a rule is only evaluated when the
+    previous ones passed (a generator: nothing is looked at twice)."""
+    yield resolved is None, f"{what} « {target} » : chemin illisible ; écrivez un chemin simple"
+    yield not resolved.is_relative_to(root), (f"{what} « {target} » refusé : le chemin sort du "
+                                              "projet ; copiez le fichier dans le projet")
+    yield not resolved.exists(), (f"{what} vers « {target} » : fichier introuvable. Vérifiez le "
+                                  "nom et le dossier (le chemin est relatif au fichier)")
+    yield resolved.is_dir(), (f"{what} « {target} » : c'est un dossier ; liez un fichier précis "
+                              "(par exemple images/photo.png)")
+    yield not resolved.is_file(), (f"{what} « {target} » : ce n'est pas un fichier ordinaire ; "
+                                   "liez un fichier du projet")
+
+
 def check_path(root: Path, source: Source, token: Token, report: Report) -> None:
     target = token.value
     what = "image" if token.kind == "image" else "lien"
@@ -326,24 +340,14 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
                      "écrivez un chemin relatif au fichier (par exemple images/photo.png)")
         return
     from urllib.parse import unquote
-    resolved = (source.path.parent / unquote(path_part)).resolve()
-    root = root.resolve()
-    if not resolved.is_relative_to(root):
-        report.error(source.rel, token.line, f"{what} « {target} » refusé : le chemin sort du "
-                     "projet ; copiez le fichier dans le projet")
-        return
-    if not resolved.exists():
-        report.error(source.rel, token.line, f"{what} vers « {target} » : fichier introuvable. "
-                     "Vérifiez le nom et le dossier (le chemin est relatif au fichier)")
-        return
-    if resolved.is_dir():
-        report.error(source.rel, token.line, f"{what} « {target} » : c'est un dossier ; liez un "
-                     "fichier précis (par exemple images/photo.png)")
-        return
-    if not resolved.is_file():
-        report.error(source.rel, token.line, f"{what} « {target} » : ce n'est pas un fichier "
-                     "ordinaire ; liez un fichier du projet")
-        return
+    try:
+        resolved = (source.path.parent / unquote(path_part)).resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links…
+        resolved = None
+    for failed, message in _path_rules(resolved, root.resolve(), what, target):
+        if failed:
+            report.error(source.rel, token.line, message)
+            return
     if resolved.suffix == ".md" and token.kind == "link":
         return
     from .images import problem

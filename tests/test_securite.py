@@ -286,3 +286,40 @@ def test_markup_that_could_run_is_refused_with_file_and_line(projet, capsys, mar
     assert code == 1
     field = "" if where == "body" else f" champ « {where} » :"
     assert f"workshops/construire-son-reseau.md:{line}:{field} HTML refusé : {label}" in err
+
+
+# ------------------------------------------------------------------ in a real browser
+def test_no_dialog_and_no_injected_element_in_a_browser(hostile_site):
+    pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, launch, serve
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium absent")
+    pages = ["index.html", "ateliers/insertion-professionnelle/construire-son-reseau.html",
+             "ateliers/insertion-professionnelle/index.html", "cycles/cycle-test.html",
+             "etiquettes.html", "livre-blanc/avant-propos.html", "glossaire.html",
+             "formation/formation-initiale/poser-le-cadre.html"]
+    dialogs: list[str] = []
+    with serve(hostile_site) as base, sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for rel in pages:
+                page.goto(base + rel)
+                page.wait_for_load_state("load")
+                assert page.evaluate(f"document.querySelectorAll('{TAG}, [data-x]').length") == 0, rel
+                assert "Canari" in page.content() or rel == "index.html"
+            # Search results are rendered by the theme from the index: text only.
+            page.goto(base + "index.html")
+            page.locator("label[for='__search']").first.click()
+            box = page.locator(".md-search__input")
+            box.click()
+            box.fill("réseau")  # results whose titles hold the payload
+            box.press("End")  # Material reads the box on keyup
+            page.wait_for_selector(".md-search-result__item", timeout=30_000)
+            assert page.evaluate(f"document.querySelectorAll('{TAG}, [data-x]').length") == 0
+        finally:
+            browser.close()
+    assert dialogs == []
