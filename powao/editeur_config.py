@@ -96,9 +96,10 @@ MOTS = {
     "competence": "compétence", "ressources": "ressources", "sommative": "sommative",
     "formative": "formative", "statut": "statut", "sous": "sous", "titre": "titre",
     "frequence": "fréquence", "legende": "légende", "champ": "champ", "colophon": "colophon",
-    "repere": "repère", "reperes": "repères", "elements": "éléments", "categorie": "catégorie",
+    "seance": "séance", "sequence": "séquence", "etapealerte": "étape d'alerte",
+    "contactpublic": "contact public", "repere": "repère", "reperes": "repères", "elements": "éléments", "categorie": "catégorie",
 }
-LABELS = {"id": "Identifiant", "body": "Texte", "par_jeune": "Par jeune",
+LABELS = {"id": "Identifiant", "heure_debut": "Heure de début", "duree_mois": "Durée en mois", "body": "Texte", "par_jeune": "Par jeune",
           "mots_cles": "Mots-clés", "quand": "Quand", "alt": "Texte alternatif"}
 
 
@@ -234,7 +235,8 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
             out["fields"] = model_fields(item_t, ctx, f"{path}{name}.")
             first = next(iter(item_t.model_fields))
             out["summary"] = "{{fields.%s}}" % first
-            out["label_singular"] = label(first) if first != "titre" else "élément"
+            singular = label(item_t.__name__.lower())
+            out["label_singular"] = singular[:1].lower() + singular[1:]
             out.update(sizes)
         elif powao.get("ref") in RELATIONS:
             # A list of identifiers: one relation widget that holds several values.
