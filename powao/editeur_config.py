@@ -95,7 +95,9 @@ MOTS = {
     "etape": "étape", "etapes": "étapes", "reference": "référence", "references": "références",
     "competence": "compétence", "ressources": "ressources", "sommative": "sommative",
     "formative": "formative", "statut": "statut", "sous": "sous", "titre": "titre",
-    "frequence": "fréquence", "legende": "légende", "champ": "champ", "colophon": "colophon",
+    "frequence": "fréquence", "publie": "publié", "presentiel": "présentiel",
+    "educatif": "éducatif", "economique": "économique", "pleniere": "plénière",
+    "binomes": "binômes", "reflexion": "réflexion", "enseignements": "enseignements", "legende": "légende", "champ": "champ", "colophon": "colophon",
     "seance": "séance", "sequence": "séquence", "etapealerte": "étape d'alerte",
     "contactpublic": "contact public", "repere": "repère", "reperes": "repères", "elements": "éléments", "categorie": "catégorie",
 }
@@ -189,11 +191,23 @@ class Context:
     dict_keys: dict[str, list[str]]  # "programme.chiffres" -> keys in the file
 
 
+def option_label(value: str) -> str:
+    """French label of a choice: the model's LIBELLES_* dict if one covers it, else its words."""
+    for name in dir(m):
+        table = getattr(m, name)
+        if name.startswith("LIBELLES_") and isinstance(table, dict) and value in table:
+            return table[value]
+    text = "-".join(" ".join(MOTS.get(w, w) for w in part.split("_"))
+                    for part in value.split("-"))
+    return text[:1].upper() + text[1:]
+
+
 def _scalar_widget(name: str, t: Any, info: FieldInfo | None, meta: list[Any],
                    ctx: Context) -> dict[str, Any]:
     powao = m.field_meta(info) if info else {}
     if typing.get_origin(t) is Literal:
-        return {"widget": "select", "options": [str(v) for v in typing.get_args(t)]}
+        return {"widget": "select", "options": [{"label": option_label(str(v)), "value": str(v)}
+                                                for v in typing.get_args(t)]}
     ref = powao.get("ref")
     if ref == "axe" and ctx.axes:
         return {"widget": "select",
@@ -233,8 +247,10 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
         powao = m.field_meta(info)
         if _is_model(item_t):
             out["fields"] = model_fields(item_t, ctx, f"{path}{name}.")
+            out["collapsed"] = False  # every step/line open, as in the file
             first = next(iter(item_t.model_fields))
-            out["summary"] = "{{fields.%s}}" % first
+            out["summary"] = "{{fields.%s}}" % first + (
+                " — {{fields.duree}} min" if "duree" in item_t.model_fields else "")
             singular = label(item_t.__name__.lower())
             out["label_singular"] = singular[:1].lower() + singular[1:]
             out.update(sizes)
@@ -266,6 +282,11 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
     elif _is_model(t):
         out["widget"] = "object"
         out["fields"] = model_fields(t, ctx, f"{path}{name}.")
+        if optional or not info.is_required():
+            # Decap validates the fields of an empty optional block: they become
+            # optional in the form (`check` still says which one is missing).
+            for sub in out["fields"]:
+                sub["required"] = False
     else:
         out.update(_scalar_widget(name, t, info, meta, ctx))
     if optional or not info.is_required():
@@ -292,6 +313,7 @@ def model_fields(model: type[BaseModel], ctx: Context, path: str = "") -> list[d
 
 def body_field() -> dict[str, Any]:
     return {"name": "body", "label": "Texte", "widget": "markdown", "modes": ["raw"],
+            "buttons": [], "editor_components": [],
             "required": False,
             "hint": "Le texte en Markdown : titres ## , listes, liens. Il est gardé tel quel."}
 

@@ -75,7 +75,7 @@ def _inner(annotation: Any) -> tuple[Any, bool]:
 
 
 def _agree(model: type[m.Modele], fields: list[dict[str, Any]], where: str,
-           problems: list[str], keys: dict[str, list[str]]) -> None:
+           problems: list[str], keys: dict[str, list[str]], in_optional: bool = False) -> None:
     """Every model field has a config field with the same name, requirement,
     widget kind, bounds, choices and format — and nothing else."""
     names = [f["name"] for f in fields if f["name"] != "body"]
@@ -86,7 +86,7 @@ def _agree(model: type[m.Modele], fields: list[dict[str, Any]], where: str,
         f = _field(fields, name)
         at = f"{where}.{name}"
         t, optional = _inner(info.annotation)
-        required = info.is_required() and not optional
+        required = info.is_required() and not optional and not in_optional
         if f.get("required", True) != required:
             problems.append(f"{at}: required {f.get('required')} ≠ {required}")
         if f.get("hint") != info.description:
@@ -124,10 +124,11 @@ def _agree(model: type[m.Modele], fields: list[dict[str, Any]], where: str,
             if f["widget"] != "object":
                 problems.append(f"{at}: bloc sans widget object")
             else:
-                _agree(t, f["fields"], at, problems, {})
+                _agree(t, f["fields"], at, problems, {}, not required)
         elif typing.get_origin(t) is typing.Literal:
-            if f["widget"] != "select" or f["options"] != list(typing.get_args(t)):
-                problems.append(f"{at}: choix {f.get('options')} ≠ {typing.get_args(t)}")
+            values = [o["value"] for o in f.get("options", [])]
+            if f["widget"] != "select" or values != list(typing.get_args(t)):
+                problems.append(f"{at}: choix {values} ≠ {typing.get_args(t)}")
         elif meta.get("ref") == "axe":
             if f["widget"] != "select":
                 problems.append(f"{at}: l'axe n'est pas une liste de choix")
@@ -171,7 +172,8 @@ def test_every_field_of_every_kind_is_in_the_config_as_the_model_says(config):
 def test_the_check_of_agreement_fails_when_config_and_model_differ(config):
     fields = json.loads(json.dumps(_collection(config, "ateliers")["fields"]))
     _field(fields, "duree")["max"] = 999
-    _field(fields, "statut")["options"] = ["brouillon", "publie"]
+    _field(fields, "statut")["options"] = [{"label": "Brouillon", "value": "brouillon"},
+                                           {"label": "Publié", "value": "publie"}]
     _field(_field(fields, "deroule")["fields"], "format")["required"] = True
     problems: list[str] = []
     _agree(m.Atelier, fields, "ateliers", problems, {})
@@ -198,13 +200,16 @@ def test_workshop_form_fields(config):
     corpus = load(REPO, Report())
     assert axe["widget"] == "select"
     assert [o["value"] for o in axe["options"]] == [a.id for a in corpus.programme.axes]
-    assert _field(fields, "statut")["options"] == list(m.STATUTS)
+    assert _field(fields, "statut")["options"] == [
+        {"label": "Brouillon", "value": "brouillon"}, {"label": "Relu", "value": "relu"},
+        {"label": "Publié", "value": "publie"}]
     assert _field(fields, "statut")["default"] == "brouillon"
-    assert _field(fields, "diffusion")["options"] == list(m.DIFFUSIONS)
+    assert [o["value"] for o in _field(fields, "diffusion")["options"]] == list(m.DIFFUSIONS)
     deroule = _field(fields, "deroule")
     assert deroule["widget"] == "list" and deroule["min"] == 1
     assert [f["name"] for f in deroule["fields"]] == list(m.Etape.model_fields)
-    assert _field(deroule["fields"], "format")["options"] == list(m.FORMATS_ETAPE)
+    assert _field(deroule["fields"], "format")["options"] == [
+        {"label": m.LIBELLES_FORMAT[v], "value": v} for v in m.FORMATS_ETAPE]
     assert _field(fields, "objectifs")["min"] == 2 and _field(fields, "objectifs")["max"] == 4
     heure = _field(fields, "heure_debut")
     assert heure["required"] is False and heure["label"] == "Heure de début"
