@@ -46,9 +46,15 @@ def editeur(tmp_path_factory):
 
 
 def _shot(page: Page, name: str) -> None:
+    """Screenshot for the authors' guide (POWAO_CAPTURES=content/images), 64 colours."""
     if SHOTS:
+        from io import BytesIO
+
+        from PIL import Image
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / name))
+        image = Image.open(BytesIO(page.screenshot())).convert("RGB")
+        image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(
+            Path(SHOTS) / name, optimize=True)
 
 
 def _publish(page: Page) -> None:
@@ -61,7 +67,7 @@ def test_create_a_workshop_through_the_form_then_see_the_check_message(editeur):
     outside: list[str] = []
     with sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        page = browser.new_page(viewport={"width": 1100, "height": 760}, locale="fr-FR")
         page.set_default_timeout(TIMEOUT)
         page.on("request", lambda r: None if r.url.startswith(LOCAL_PREFIXES)
                 else outside.append(r.url))
