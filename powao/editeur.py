@@ -30,7 +30,7 @@ from . import editeur_config
 from .checks import check
 from .errors import Problem, Report, UsageError
 from .loader import load
-from .render import slugify
+from .scaffold import slugify
 from .sources import decode
 from .yamlio import parse_yaml
 
@@ -311,7 +311,17 @@ def make_handler(editor: Editor, config_yaml: bytes, dist: Path) -> type[BaseHTT
             self._send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"),
                        "application/json; charset=utf-8")
 
+        def _local_host(self) -> bool:
+            """Only pages served from 127.0.0.1 reach the editor (no DNS rebinding)."""
+            port = self.server.server_port
+            if self.headers.get("Host") in (f"127.0.0.1:{port}", f"localhost:{port}"):
+                return True
+            self._send(421, "Hôte refusé".encode("utf-8"), "text/plain; charset=utf-8")
+            return False
+
         def do_GET(self) -> None:  # noqa: N802
+            if not self._local_host():
+                return
             path = self.path.split("?", 1)[0]
             if path in ("/", "/index.html"):
                 self._send(200, page, "text/html; charset=utf-8")
@@ -330,6 +340,8 @@ def make_handler(editor: Editor, config_yaml: bytes, dist: Path) -> type[BaseHTT
                 self._send(404, "Introuvable".encode("utf-8"), "text/plain; charset=utf-8")
 
         def do_POST(self) -> None:  # noqa: N802
+            if not self._local_host():
+                return
             if self.path.split("?", 1)[0] != "/api/v1":
                 self._json(404, {"error": "introuvable"})
                 return

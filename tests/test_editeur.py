@@ -374,3 +374,52 @@ def test_a_new_entry_is_named_like_build_py_new(editeur):
         editeur.handle({"action": "persistEntry", "params": {"dataFiles": [
             {"path": "workshops/autre.md", "raw": raw}], "assets": [],
             "options": {"newEntry": True}}})
+
+
+def test_server_answers_only_local_pages_and_its_own_files(tmp_path):
+    import http.client
+    from powao.editeur import start
+    root = tmp_path / "projet"
+    for name in CONTENT:
+        shutil.copytree(REPO / name, root / name)
+    (root / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    server, _ = start(root, 0)
+    port = server.server_port
+
+    def ask(method: str, path: str, host: str, body: str | None = None,
+            origin: str | None = None) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Host": host}
+        if origin:
+            headers["Origin"] = origin
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response.status, data
+
+    try:
+        local = f"127.0.0.1:{port}"
+        status, page = ask("GET", "/", local)
+        assert status == 200 and b'<html lang="fr">' in page and b"/decap/decap-cms.js" in page
+        status, config = ask("GET", "/config.yml", local)
+        assert status == 200 and "locale: fr" in config.decode("utf-8")
+        assert ask("GET", "/decap/decap-cms.js", local)[0] == 200
+        assert ask("GET", "/decap/../package.json", local)[0] == 404
+        assert ask("GET", "/", f"attaquant.example:{port}")[0] == 421  # DNS rebinding
+        body = json.dumps({"action": "getEntry", "params": {"path": "content/index.md"}})
+        assert ask("POST", "/api/v1", local, body)[0] == 200
+        assert ask("POST", "/api/v1", local, body, origin="http://autre.example")[0] == 403
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_editeur_command_without_decap_installed_says_what_to_do(tmp_path, capsys):
+    from powao.cli import main
+    root = tmp_path / "projet"
+    shutil.copytree(REPO / "content", root / "content")
+    assert main(["editeur", "--port", "8097"], root=root) == 2
+    err = capsys.readouterr().err
+    assert "Decap CMS n'est pas installé : lancez « make setup » (ou « npm ci »)" in err
+    assert "Traceback" not in err

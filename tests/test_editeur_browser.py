@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 from browser import CHROMIUM, LOCAL_PREFIXES, launch, squash  # noqa: E402
 from conftest import REPO  # noqa: E402
 from powao.editeur import start  # noqa: E402
-from powao.render import slugify  # noqa: E402
+from powao.scaffold import slugify  # noqa: E402
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
     pytest.skip(f"{CHROMIUM} absent (paquet Debian chromium)", allow_module_level=True)
