@@ -261,6 +261,10 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
                 out["min"] = sizes["min"]
             if "max" in sizes:
                 out["max"] = sizes["max"]
+        elif typing.get_origin(item_t) is Literal:
+            # A list of choices: one select that holds several values.
+            out.update(_scalar_widget(name, item_t, None, item_meta, ctx), multiple=True)
+            out.update(sizes)
         else:
             sub = {"name": "element", "label": label(name)}
             sub.update(_scalar_widget(name, item_t, None, item_meta, ctx))
@@ -269,16 +273,22 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
     elif origin is dict:
         # Decap has no widget for a dictionary with free keys: one block per key
         # present in the file (adding a key stays a text edit, see the guide).
-        _, value_t = typing.get_args(t)
-        value_t = _unwrap(value_t)[0]
+        _, value_ann = typing.get_args(t)
+        value_t, _, value_meta = _unwrap(value_ann)
         keys = ctx.dict_keys.get(f"{path}{name}", [])
         out["widget"] = "object"
         out["collapsed"] = True
-        out["fields"] = [{"name": key, "label": key, "widget": "object", "required": False,
-                          "collapsed": True,
-                          "fields": model_fields(value_t, ctx, f"{path}{name}.*.")}
-                         for key in keys] or [{"name": "aucun", "label": "(aucune entrée)",
-                                               "widget": "hidden", "required": False}]
+
+        def entry(key: str) -> dict[str, Any]:
+            if _is_model(value_t):
+                return {"name": key, "label": key, "widget": "object", "required": False,
+                        "collapsed": True,
+                        "fields": model_fields(value_t, ctx, f"{path}{name}.*.")}
+            return {"name": key, "label": key, "required": False,
+                    **_scalar_widget(key, value_t, None, value_meta, ctx)}
+
+        out["fields"] = [entry(key) for key in keys] or [
+            {"name": "aucun", "label": "(aucune entrée)", "widget": "hidden", "required": False}]
     elif _is_model(t):
         out["widget"] = "object"
         out["fields"] = model_fields(t, ctx, f"{path}{name}.")

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Optional
 
 import pytest
 
@@ -98,6 +98,9 @@ def _agree(model: type[m.Modele], fields: list[dict[str, Any]], where: str,
             item, _ = _inner(typing.get_args(t)[0])
             if meta.get("ref") in ec.RELATIONS:
                 ok = f["widget"] == "relation" and f.get("multiple") is True
+            elif typing.get_origin(item) is typing.Literal:
+                ok = f["widget"] == "select" and f.get("multiple") is True and \
+                    [o["value"] for o in f["options"]] == list(typing.get_args(item))
             elif ec._is_model(item):
                 ok = f["widget"] == "list" and "fields" in f
                 if ok:
@@ -114,7 +117,7 @@ def _agree(model: type[m.Modele], fields: list[dict[str, Any]], where: str,
             if f["widget"] != "object":
                 problems.append(f"{at}: dictionnaire sans bloc")
             expected = keys.get(name, [])
-            got = [g["name"] for g in f["fields"] if g.get("widget") == "object"]
+            got = [g["name"] for g in f["fields"] if g.get("widget") != "hidden"]
             if got != expected:
                 problems.append(f"{at}: clés {got} ≠ {expected}")
             for g in f["fields"]:
@@ -167,6 +170,59 @@ def test_every_field_of_every_kind_is_in_the_config_as_the_model_says(config):
     kinds = {d.model for d in ec.DOSSIERS} | {model for *_, model in ec.FICHIERS}
     assert set(m.KINDS.values()) <= kinds
     assert set(m.DATA_KINDS.values()) <= kinds
+
+
+class _Bloc(m.Modele):
+    nom: str = m.F("Un nom.", "x")
+    rang: Optional[m.StrictInt] = m.F("Un rang.", 1, default=None, ge=0, le=9)
+
+
+class _ToutesSortes(m.Modele):
+    """Every shape of field a model may declare (other issues add fields: the
+    generator must take them without change)."""
+
+    texte: str = m.F("Un texte.", "x")
+    long: str = m.F("Un texte (Markdown).", "x", default="")
+    heure: Optional[str] = m.F("Une heure.", "14:00", default=None, motif="heure")
+    entier: m.StrictInt = m.F("Un entier.", 3, ge=1, le=12)
+    minutes: m.Minutes = m.F("Des minutes.", 10)
+    nombre: m.Nombre = m.F("Un nombre.", 1.5)
+    drapeau: m.StrictBool = m.F("Vrai ou faux.", False, default=False)
+    choix: Literal["a", "b-c"] = m.F("Un choix.", "a", default="a")
+    choix_multiples: list[Literal["rouge", "vert"]] = m.F("Des choix.", ["rouge"],
+                                                          default_factory=list, max_length=2)
+    textes: list[str] = m.F("Des textes.", ["x"], min_length=1)
+    nombres: list[m.StrictInt] = m.F("Des nombres.", [1], default_factory=list)
+    bloc: _Bloc = m.F("Un bloc.", {"nom": "x"})
+    bloc_facultatif: Optional[_Bloc] = m.F("Un bloc facultatif.", None, default=None)
+    blocs: list[_Bloc] = m.F("Des blocs.", [], default_factory=list, max_length=5)
+    table: dict[str, _Bloc] = m.F("Des blocs par clé.", {}, default_factory=dict)
+    etiquettes: dict[str, str] = m.F("Des textes par clé.", {}, default_factory=dict)
+    atelier: str = m.F("Un atelier.", "x", ref="atelier")
+    modules: list[str] = m.F("Des modules.", ["x"], default_factory=list, ref="module")
+    axe: str = m.F("Un axe.", "orientation", ref="axe")
+
+
+def test_the_generator_takes_every_shape_of_field(config):
+    ctx = ec.Context([("orientation", "Orientation")], {"table": ["k1", "k2"],
+                                                        "etiquettes": ["e1"]})
+    fields = ec.model_fields(_ToutesSortes, ctx)
+    problems: list[str] = []
+    _agree(_ToutesSortes, fields, "toutes", problems, {"table": ["k1", "k2"],
+                                                       "etiquettes": ["e1"]})
+    assert problems == []
+    by_name = {f["name"]: f for f in fields}
+    assert by_name["etiquettes"]["fields"] == [
+        {"name": "e1", "label": "e1", "required": False, "widget": "string"}]
+    assert by_name["choix"]["options"][1] == {"label": "B-c", "value": "b-c"}
+    assert by_name["long"]["widget"] == "text" and by_name["nombre"]["value_type"] == "float"
+    assert [f["required"] for f in by_name["bloc_facultatif"]["fields"]] == [False, False]
+    assert by_name["nombres"]["field"]["value_type"] == "int"
+    # ... and Decap accepts the result.
+    extended = json.loads(json.dumps(config))
+    extended["collections"].append({"name": "essai", "label": "Essai", "folder": "essai",
+                                    "create": True, "fields": fields})
+    assert decap("validate", {"config": extended}) == {"errors": []}
 
 
 def test_the_check_of_agreement_fails_when_config_and_model_differ(config):
