@@ -84,22 +84,24 @@ CMS.init();
   const liste = document.getElementById('controle-liste');
   document.getElementById('controle-fermer').onclick = () => {{ panel.hidden = true; }};
   let vu = 0;
+  // French typography for the panel: narrow no-break space before : ; ! ? and inside « ».
+  const typo = s => s.replace(/ ([:;!?»])/g, '\u202f$1').replace(/« /g, '«\u202f');
   function afficher(r) {{
     liste.replaceChildren();
     const erreurs = r.problemes.filter(p => !p.avertissement).length;
     const avert = r.problemes.length - erreurs;
     panel.dataset.etat = erreurs ? 'erreur' : (avert ? 'avertissement' : 'ok');
-    titre.textContent = erreurs || avert
+    titre.textContent = typo(erreurs || avert
       ? r.fichier + ' : ' + [erreurs ? erreurs + ' erreur' + (erreurs > 1 ? 's' : '') : '',
                              avert ? avert + ' avertissement' + (avert > 1 ? 's' : '') : '']
           .filter(Boolean).join(', ') + ' à corriger'
-      : r.fichier + ' : enregistré, la vérification ne signale aucun problème.';
+      : r.fichier + ' : enregistré, la vérification ne signale aucun problème.');
     for (const p of r.problemes) {{
       const li = document.createElement('li');
       const lieu = document.createElement('span');
       lieu.className = 'lieu';
-      lieu.textContent = 'ligne ' + p.ligne + (p.champ ? ', champ « ' + p.champ + ' »' : '') + ' : ';
-      li.append(lieu, document.createTextNode((p.avertissement ? 'avertissement : ' : '') + p.message));
+      lieu.textContent = typo('ligne ' + p.ligne + (p.champ ? ', champ « ' + p.champ + ' »' : '') + ' : ');
+      li.append(lieu, document.createTextNode(typo((p.avertissement ? 'avertissement : ' : '') + p.message)));
       li.title = p.texte;
       liste.append(li);
     }}

@@ -1,6 +1,6 @@
 // Run parts of Decap CMS itself (its published ESM sources) outside the browser,
 // for the tests:
-//   validate   stdin {config}            -> {errors: [..]}   Decap's own config schema (ajv)
+//   validate   stdin {configs: [..]}     -> {errors: [[..], ..]}  Decap's own config schema (ajv)
 //   roundtrip  stdin {files: [{path, text, format, order}]}
 //                                         -> {files: [{path, text}]}  what a save writes
 // Start with:  node --import ./scripts/decap/register.mjs scripts/decap/decap.mjs CMD
@@ -12,12 +12,14 @@ let output;
 
 if (command === 'validate') {
   const { validateConfig } = await import('decap-cms-core/dist/esm/constants/configSchema.js');
-  try {
-    validateConfig(input.config);
-    output = { errors: [] };
-  } catch (e) {
-    output = { errors: String(e.message || e).split('\n') };
-  }
+  output = { errors: input.configs.map(config => {
+    try {
+      validateConfig(config);
+      return [];
+    } catch (e) {
+      return String(e.message || e).split('\n');
+    }
+  }) };
 } else if (command === 'roundtrip') {
   const { resolveFormat } = await import('decap-cms-core/dist/esm/formats/formats.js');
   const { Map } = await import('immutable');
