@@ -28,6 +28,7 @@ if not (REPO / "node_modules" / "decap-cms" / "dist").is_dir():  # pragma: no co
 
 TIMEOUT = 20_000  # ms: Decap's bundle is large and the machine is shared
 TITRE = "Préparer l'été : un atelier d'essai"
+expect.set_options(timeout=TIMEOUT)
 SHOTS = os.environ.get("POWAO_CAPTURES")  # folder: keep screenshots for the guide
 
 
@@ -137,3 +138,60 @@ def test_create_a_workshop_through_the_form_then_see_the_check_message(editeur):
         finally:
             browser.close()
     assert outside == []
+
+
+OPENED = [  # (collection, entry, field to change, its key, file): one file of each shape
+    ("ateliers", "construire-son-reseau", "Titre", "titre", "workshops/construire-son-reseau.md"),
+    ("cycles", "cycle-six-mois", "Titre", "titre", "workshops/cycles/cycle-six-mois.md"),
+    ("modules", "cadre-de-securite", "Titre", "titre", "trainings/modules/cadre-de-securite.md"),
+    ("chapitres", "chiffres-cles", "Titre", "titre", "whitepaper/chapitres/chiffres-cles.md"),
+    ("donnees", "programme", "Nom", "nom", "content/data/programme.yml"),
+]
+SUFFIX = " (relu)"
+
+
+def _dump(root: Path) -> dict[str, object]:
+    from powao.errors import Report
+    from powao.loader import load
+    corpus = load(root, Report())
+    out: dict[str, object] = {s.rel: (s.meta, s.body.strip("\n")) for s in corpus.sources}
+    out["programme"] = corpus.programme.model_dump()
+    return out
+
+
+def test_files_opened_and_saved_in_the_browser_keep_their_data(editeur):
+    """The whole editor path (widgets included): open, change one field, save: every
+    other value of the file loads the same."""
+    url, editor = editeur
+    before = _dump(REPO)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1100, "height": 760}, locale="fr-FR")
+        page.set_default_timeout(TIMEOUT)
+        try:
+            for collection, entry, label, key, rel in OPENED:
+                text = (editor.root / rel).read_text(encoding="utf-8")
+                # A fresh editor each time: Decap keeps the previous entry's form when
+                # only the address's #fragment changes.
+                page.goto("about:blank")
+                page.goto(f"{url}#/collections/{collection}/entries/{entry}")
+                field = page.get_by_label(label, exact=True).first
+                expect(field).to_have_value(before[rel][0][key])  # this entry's form is open
+                field.press("End")
+                field.type(SUFFIX)
+                _publish(page)
+                panel = page.locator("#controle")
+                expect(panel).to_contain_text(rel)
+                expect(panel).to_have_attribute("data-etat", "ok")
+                assert (editor.root / rel).read_text(encoding="utf-8") != text  # rewritten
+        finally:
+            browser.close()
+    after = _dump(editor.root)
+    for *_, key, rel in OPENED:
+        meta, body = before[rel]
+        before[rel] = ({**meta, key: meta[key] + SUFFIX}, body)
+    before["programme"]["nom"] += SUFFIX
+    for rel in before:
+        if rel.startswith("workshops/preparer-l-ete"):
+            continue
+        assert after[rel] == before[rel], rel
