@@ -143,9 +143,9 @@ class Editor:
         self.folders = editeur_config.folders()
         self.files = set(editeur_config.data_files())
         self.aliases: dict[str, str] = {}  # Decap's name of a new entry -> its real file
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards `result`
+        self.saving = threading.Lock()  # one save (write + check) at a time
         self.result: dict[str, Any] = {"numero": 0, "fichier": "", "problemes": []}
-        self.changed = threading.Condition(self.lock)
 
     # ------------------------------------------------------------------ paths
     def allowed(self, path: str) -> str:
@@ -249,13 +249,12 @@ class Editor:
 
     def verify(self, path: str) -> dict[str, Any]:
         problems = self.problems_of(path)
-        with self.changed:
+        with self.lock:
             self.result = {
                 "numero": self.result["numero"] + 1, "fichier": path,
                 "problemes": [{"ligne": p.line, "champ": p.field, "message": p.message,
                                "avertissement": p.warning, "texte": p.format()}
                               for p in problems]}
-            self.changed.notify_all()
             return self.result
 
     # ------------------------------------------------------------------ protocol
@@ -279,7 +278,8 @@ class Editor:
         if action == "getEntry":
             return self.read(params.get("path"))
         if action == "persistEntry":
-            return self.persist(params)
+            with self.saving:
+                return self.persist(params)
         if action in ("deleteFile", "deleteFiles"):
             paths = params.get("paths") or [params.get("path")]
             return self.delete(paths)
@@ -409,6 +409,8 @@ def serve(root: Path, port: int = 8090) -> None:
     print("Après chaque enregistrement, la vérification du fichier s'affiche dans la page.")
     try:
         threading.Event().wait()
+    except KeyboardInterrupt:
+        print("Éditeur arrêté. Les fichiers enregistrés sont dans le projet.")
     finally:
         server.shutdown()
         server.server_close()
