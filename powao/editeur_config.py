@@ -310,9 +310,11 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
 
 
 def field_order(model: type[BaseModel]) -> list[str]:
-    """Model order, except `titre` first and the optional `id` last (as authors write)."""
+    """Model order, except the title and what classifies the content (axe, type) first
+    and the optional `id` last: the order the project's files are written in, so a
+    save does not move lines around."""
     names = list(model.model_fields)
-    first = [n for n in ("titre",) if n in names]
+    first = [n for n in ("titre", "axe", "type") if n in names]
     last = [n for n in ("id",) if n in names and not model.model_fields[n].is_required()]
     return first + [n for n in names if n not in first and n not in last] + last
 
