@@ -246,7 +246,7 @@ def test_workshop_form_fields(config):
     ateliers = _collection(config, "ateliers")
     assert ateliers["folder"] == "workshops" and ateliers["create"] is True
     fields = ateliers["fields"]
-    assert [f["name"] for f in fields][:2] == ["titre", "statut"]
+    assert [f["name"] for f in fields][:4] == ["titre", "axe", "statut", "diffusion"]
     assert fields[-1] == ec.body_field() and fields[-1]["modes"] == ["raw"]
     duree = _field(fields, "duree")
     assert (duree["widget"], duree["value_type"], duree["min"], duree["max"]) == \
