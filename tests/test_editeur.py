@@ -20,6 +20,7 @@ from conftest import REPO
 from powao import editeur_config as ec
 from powao import model as m
 from powao.editeur import Editor, EditorError
+from powao.editeur_merge import merge
 from powao.errors import Report
 from powao.loader import load
 
@@ -342,11 +343,15 @@ def test_every_content_file_saved_by_the_editor_loads_to_the_same_data(config, t
         before = (copy / f["path"]).read_text(encoding="utf-8")
         changed += f["text"] != before
         (copy / f["path"]).write_text(f["text"], encoding="utf-8")
-    assert changed > 0  # Decap does rewrite the files (layout, key order, comments)...
+    assert changed > 0  # Decap does rewrite the files (layout, comments)...
     before, after = _corpus_data(REPO), _corpus_data(copy)
     assert before.keys() == after.keys()
     for key in before:  # ... but every value loads the same
         assert after[key] == before[key], key
+    # And what the editor writes (Decap's text merged with the file): the same bytes.
+    for f in saved:
+        original = (REPO / f["path"]).read_text(encoding="utf-8")
+        assert merge(original, f["text"], f["path"].endswith(".md")) == original, f["path"]
 
 
 def test_round_trip_keeps_times_words_and_french_characters_as_typed(tmp_path):
@@ -366,6 +371,32 @@ def test_round_trip_keeps_times_words_and_french_characters_as_typed(tmp_path):
     assert "# un commentaire" not in out  # documented: comments are not kept
     assert out.index("titre:") < out.index("duree:")
     assert "mots_cles:\n  - réseau\n  - œuvre\n" in out  # flow lists become block lists
+
+
+def test_a_save_rewrites_only_the_fields_that_changed():
+    original = ("---\n# Le titre, en minuscules.\ntitre: Mon atelier\naxe: orientation\n"
+                "objectifs: [Identifier un métier, Choisir une piste]\n\n"
+                "# Heure de début (entre guillemets).\nheure_debut: \"14:30\"\nduree: 90\n"
+                "---\n\n## Texte\n")
+    decap_text = ("---\ntitre: Mon atelier\naxe: methodologie\nobjectifs:\n"
+                  "  - Identifier un métier\n  - Choisir une piste\nheure_debut: 14:30\n"
+                  "duree: 90\nsensible: true\n---\n\n## Texte\n")
+    merged = merge(original, decap_text, markdown=True)
+    assert merged == ("---\n# Le titre, en minuscules.\ntitre: Mon atelier\naxe: methodologie\n"
+                      "objectifs: [Identifier un métier, Choisir une piste]\n\n"
+                      "# Heure de début (entre guillemets).\nheure_debut: \"14:30\"\n"
+                      "duree: 90\nsensible: true\n---\n\n## Texte\n")
+    # A changed field keeps its comment.
+    changed = merge(original, decap_text.replace("titre: Mon atelier", "titre: Autre"), True)
+    assert changed.startswith("---\n# Le titre, en minuscules.\ntitre: Autre\naxe:")
+    # A field removed in the form is removed from the file, with its comment.
+    removed = merge(original, decap_text.replace('heure_debut: 14:30\n', ''), markdown=True)
+    assert "heure_debut" not in removed and "Heure de début" not in removed
+    # YAML data files too; anything that is not a plain block mapping: Decap's text as is.
+    assert merge("a: 1\n# b\nb: [1, 2]\n", "a: 2\nb:\n  - 1\n  - 2\n", markdown=False) == \
+        "a: 2\n# b\nb: [1, 2]\n"
+    assert merge("{a: 1}\n", "a: 2\n", markdown=False) == "a: 2\n"
+    assert merge("", "a: 2\n", markdown=False) == "a: 2\n"
 
 
 # --------------------------------------------------------------------------- backend

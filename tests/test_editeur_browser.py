@@ -183,7 +183,11 @@ def test_files_opened_and_saved_in_the_browser_keep_their_data(editeur):
                 panel = page.locator("#controle")
                 expect(panel).to_contain_text(rel)
                 expect(panel).to_have_attribute("data-etat", "ok")
-                assert (editor.root / rel).read_text(encoding="utf-8") != text  # rewritten
+                # Only the changed line differs: every other line and comment is kept.
+                lines = (editor.root / rel).read_text(encoding="utf-8").split("\n")
+                changed = [(a, b) for a, b in zip(text.split("\n"), lines) if a != b]
+                assert len(lines) == len(text.split("\n")) and len(changed) == 1, changed
+                assert changed[0][1].startswith(f"{key}: ") and SUFFIX.strip() in changed[0][1]
         finally:
             browser.close()
     after = _dump(editor.root)
