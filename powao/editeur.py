@@ -79,6 +79,21 @@ localStorage.setItem('decap-cms-user', JSON.stringify({{backendName: 'proxy', na
 </script>
 <script src="/decap/{bundle}"></script>
 <script>
+// In this editor « Publier » only writes the file (the `statut` field and the build
+// publish): Decap's French words for it are replaced by « Enregistrer ».
+const fr = CMS.getLocale && CMS.getLocale('fr');
+if (fr && fr.editor && fr.editor.editorToolbar) {{
+  Object.assign(fr.editor.editorToolbar, {{
+    publishing: 'Enregistrement…', publish: 'Enregistrer', published: 'Enregistré',
+    publishNow: 'Enregistrer maintenant',
+    publishAndCreateNew: 'Enregistrer et créer une autre entrée',
+    publishAndDuplicate: 'Enregistrer et dupliquer',
+  }});
+  if (fr.ui && fr.ui.toast) {{
+    fr.ui.toast.onFailToPublishEntry = "Échec de l'enregistrement : %{{details}}";
+  }}
+  CMS.registerLocale('fr', fr);
+}}
 CMS.init();
 (function () {{
   const panel = document.getElementById('controle');

@@ -59,8 +59,9 @@ def _shot(page: Page, name: str) -> None:
 
 
 def _publish(page: Page) -> None:
-    page.get_by_role("button", name="Publier", exact=True).click()
-    page.get_by_text("Publier maintenant", exact=True).click()
+    """Decap's « Publier » menu, named « Enregistrer » here (it only writes the file)."""
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_text("Enregistrer maintenant", exact=True).click()
 
 
 def test_create_a_workshop_through_the_form_then_see_the_check_message(editeur):
