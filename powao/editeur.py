@@ -220,7 +220,10 @@ class Editor:
             raise EditorError("l'ajout d'images depuis l'éditeur n'est pas pris en charge : "
                               "déposez l'image dans content/images/")
         saved = []
-        for data_file in params.get("dataFiles") or []:
+        data_files = params.get("dataFiles") or []
+        if not isinstance(data_files, list) or not all(isinstance(d, dict) for d in data_files):
+            raise EditorError("requête illisible")
+        for data_file in data_files:
             decap_path = data_file.get("newPath") or data_file.get("path")
             raw = data_file.get("raw")
             if not isinstance(raw, str):
@@ -241,8 +244,20 @@ class Editor:
             self.write(path, raw)
             saved.append(path)
         for path in saved:
-            self.verify(path)
+            try:
+                self.verify(path)
+            except Exception as exc:  # noqa: BLE001 - the file is saved; say why no check
+                self.report_failure(path, exc)
         return {"message": "entry persisted", "fichiers": saved}
+
+    def report_failure(self, path: str, exc: Exception) -> None:
+        with self.lock:
+            self.result = {"numero": self.result["numero"] + 1, "fichier": path, "problemes": [{
+                "ligne": 0, "champ": "", "avertissement": False,
+                "message": f"la vérification n'a pas pu se faire ({type(exc).__name__}) : "
+                           "le fichier est enregistré ; lancez « build.py check » dans un "
+                           "terminal pour voir le problème",
+                "texte": f"{path}: la vérification n'a pas pu se faire"}]}
 
     def write(self, path: str, raw: str) -> None:
         full = self.root / path
@@ -282,6 +297,8 @@ class Editor:
     def handle(self, body: dict[str, Any]) -> Any:
         action = body.get("action")
         params = body.get("params") or {}
+        if not isinstance(params, dict):
+            raise EditorError("requête illisible")
         if action == "info":
             return {"repo": self.root.name, "publish_modes": ["simple"], "type": "local_fs"}
         if action == "entriesByFolder":
@@ -386,6 +403,8 @@ def make_handler(editor: Editor, config_yaml: bytes, dist: Path) -> type[BaseHTT
                 self._json(200, editor.handle(body))
             except EditorError as exc:
                 self._json(exc.status, {"error": str(exc)})
+            except Exception as exc:  # noqa: BLE001 - shown by Decap, never a traceback
+                self._json(500, {"error": f"erreur interne de l'éditeur ({type(exc).__name__})"})
 
     return Handler
 

@@ -497,6 +497,10 @@ def test_server_answers_only_local_pages_and_its_own_files(tmp_path):
         body = json.dumps({"action": "getEntry", "params": {"path": "content/index.md"}})
         assert ask("POST", "/api/v1", local, body)[0] == 200
         assert ask("POST", "/api/v1", local, body, origin="http://autre.example")[0] == 403
+        for bad in ("{", "[]", '{"action": "persistEntry", "params": {"dataFiles": "x"}}',
+                    '{"action": "getEntry", "params": []}', '{"action": "rm -rf"}'):
+            status, answer = ask("POST", "/api/v1", local, bad)
+            assert status in (400, 422) and "error" in json.loads(answer), (bad, answer)
     finally:
         server.shutdown()
         server.server_close()
@@ -510,3 +514,17 @@ def test_editeur_command_without_decap_installed_says_what_to_do(tmp_path, capsy
     err = capsys.readouterr().err
     assert "Decap CMS n'est pas installé : lancez « make setup » (ou « npm ci »)" in err
     assert "Traceback" not in err
+
+
+def test_a_save_whose_check_fails_is_kept_and_says_so(editeur, monkeypatch):
+    def broken(path):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(editeur, "problems_of", broken)
+    raw = (REPO / "content" / "index.md").read_text(encoding="utf-8") + "\nUne ligne.\n"
+    editeur.handle({"action": "persistEntry", "params": {"dataFiles": [
+        {"path": "content/index.md", "raw": raw}], "assets": [], "options": {}}})
+    assert (editeur.root / "content" / "index.md").read_text(encoding="utf-8").endswith(
+        "Une ligne.\n")
+    (problem,) = editeur.result["problemes"]
+    assert problem["message"].startswith("la vérification n'a pas pu se faire (RuntimeError) : "
+                                         "le fichier est enregistré")
