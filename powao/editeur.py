@@ -117,7 +117,9 @@ CMS.init();
       const li = document.createElement('li');
       const lieu = document.createElement('span');
       lieu.className = 'lieu';
-      lieu.textContent = typo('ligne ' + p.ligne + (p.champ ? ', champ « ' + p.champ + ' »' : '') + ' : ');
+      const ou = [p.ligne ? 'ligne ' + p.ligne : '', p.champ ? 'champ « ' + p.champ + ' »' : '']
+        .filter(Boolean).join(', ');
+      lieu.textContent = ou ? typo(ou + ' : ') : '';
       li.append(lieu, document.createTextNode(typo((p.avertissement ? 'avertissement : ' : '') + p.message)));
       li.title = p.texte;
       liste.append(li);
