@@ -119,6 +119,9 @@ def build_parser() -> Parser:
                              "chaque enregistrement est vérifié et le résultat s'affiche dans "
                              "la page.")
     editeur.add_argument("--port", type=_jobs, default=8090, help="port local (8090 par défaut)")
+    editeur.add_argument("--configuration", action="store_true",
+                         help="affiche la configuration de l'éditeur, générée à partir du "
+                         "modèle de contenu, et quitte")
     return parser
 
 
@@ -209,7 +212,10 @@ def cmd_serve(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_editeur(args: argparse.Namespace, root: Path) -> int:
-    from .editeur import serve
+    from .editeur import config_text, serve
+    if args.configuration:
+        sys.stdout.write(config_text(root).decode("utf-8"))
+        return EXIT_OK
     serve(root, port=args.port)
     return EXIT_OK
 

@@ -528,3 +528,12 @@ def test_a_save_whose_check_fails_is_kept_and_says_so(editeur, monkeypatch):
     (problem,) = editeur.result["problemes"]
     assert problem["message"].startswith("la vérification n'a pas pu se faire (RuntimeError) : "
                                          "le fichier est enregistré")
+
+
+def test_editeur_command_prints_the_generated_configuration(capsys):
+    import yaml
+    from powao.cli import main
+    assert main(["editeur", "--configuration"], root=REPO) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed == ec.generate(REPO)
+    assert printed["locale"] == "fr" and printed["backend"]["proxy_url"] == "/api/v1"
