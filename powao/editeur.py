@@ -95,6 +95,14 @@ if (fr && fr.editor && fr.editor.editorToolbar) {{
   CMS.registerLocale('fr', fr);
 }}
 CMS.init();
+// No deployed site behind this editor: hide Decap's deploy-preview button.
+new MutationObserver(() => {{
+  for (const b of document.querySelectorAll('button')) {{
+    if (b.textContent.trim() === "Vérifier l'aperçu" && b.style.display !== 'none') {{
+      b.style.display = 'none';
+    }}
+  }}
+}}).observe(document.body, {{childList: true, subtree: true}});
 (function () {{
   const panel = document.getElementById('controle');
   const titre = document.getElementById('controle-titre');

@@ -105,6 +105,12 @@ LABELS = {"id": "Identifiant", "heure_debut": "Heure de début", "duree_mois": "
           "mots_cles": "Mots-clés", "quand": "Quand", "alt": "Texte alternatif"}
 
 
+def singular(text: str) -> str:
+    """« Mots-clés » → « Mot-clé », « Objectifs » → « Objectif » (French plurals in -s)."""
+    return " ".join("-".join(p[:-1] if len(p) > 3 and p.endswith("s") and not p.endswith("ss")
+                             else p for p in word.split("-")) for word in text.split(" "))
+
+
 def label(name: str) -> str:
     if name in LABELS:
         return LABELS[name]
@@ -251,8 +257,8 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
             first = next(iter(item_t.model_fields))
             out["summary"] = "{{fields.%s}}" % first + (
                 " — {{fields.duree}} min" if "duree" in item_t.model_fields else "")
-            singular = label(item_t.__name__.lower())
-            out["label_singular"] = singular[:1].lower() + singular[1:]
+            item_label = label(item_t.__name__.lower())
+            out["label_singular"] = item_label[:1].lower() + item_label[1:]
             out.update(sizes)
         elif powao.get("ref") in RELATIONS:
             # A list of identifiers: one relation widget that holds several values.
@@ -266,9 +272,12 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
             out.update(_scalar_widget(name, item_t, None, item_meta, ctx), multiple=True)
             out.update(sizes)
         else:
-            sub = {"name": "element", "label": label(name)}
+            sub = {"name": "element", "label": singular(label(name))}
+            one = singular(label(name))
+            out["label_singular"] = one[:1].lower() + one[1:]
             sub.update(_scalar_widget(name, item_t, None, item_meta, ctx))
             out["field"] = sub
+            out["collapsed"] = False  # each text in its own box, visible
             out.update(sizes)
     elif origin is dict:
         # Decap has no widget for a dictionary with free keys: one block per key
