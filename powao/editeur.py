@@ -29,7 +29,7 @@ import yaml
 
 from . import editeur_config
 from .checks import check
-from .editeur_merge import merge
+from .editeur_merge import drop_empty_optional, merge
 from .errors import Problem, Report, UsageError
 from .loader import load
 from .scaffold import slugify
@@ -247,6 +247,10 @@ class Editor:
                 if wanted != path:
                     self.aliases[decap_path] = wanted
                 path = wanted
+            model = editeur_config.model_for(path)
+            if model is not None:
+                optional = {n for n, i in model.model_fields.items() if not i.is_required()}
+                raw = drop_empty_optional(raw, optional, markdown=path.endswith(".md"))
             full = self.root / path
             if full.is_file():  # unchanged fields keep their lines and comments
                 original = decode(full.read_bytes(), path, Report()) or ""

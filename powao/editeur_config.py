@@ -208,8 +208,41 @@ def option_label(value: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A valid and an invalid value of each text format (see model.MOTIFS).
+PROBES = {"heure": ("14:30", "14h30"), "date": ("2026-03-15", "15/03/2026"),
+          "id": ("mon-atelier", "Mon Atelier"), "couleur": ("#047857", "vert")}
+
+
+def infer_motif(owner: type[BaseModel] | None, name: str) -> str | None:
+    """The text format a field's validators enforce, found by trying them on PROBES:
+    the format whose pattern accepts and refuses exactly what the validators do. A
+    field added with `check_date` (say) and no `motif=` still gets its pattern."""
+    if owner is None:
+        return None
+    funcs = [v.func for v in owner.__pydantic_decorators__.field_validators.values()
+             if name in v.info.fields]
+    if not funcs:
+        return None
+
+    def accepts(value: str) -> bool:
+        try:
+            for func in funcs:
+                func(value)
+        except (ValueError, TypeError, AssertionError):
+            return False
+        return True
+
+    values = [v for pair in PROBES.values() for v in pair]
+    verdicts = {v: accepts(v) for v in values}
+    if all(verdicts.values()):
+        return None
+    found = [motif for motif, (regex, _) in m.MOTIFS.items() if motif in PROBES
+             and all(bool(regex.fullmatch(v)) == verdicts[v] for v in values)]
+    return found[0] if len(found) == 1 else None
+
+
 def _scalar_widget(name: str, t: Any, info: FieldInfo | None, meta: list[Any],
-                   ctx: Context) -> dict[str, Any]:
+                   ctx: Context, owner: type[BaseModel] | None = None) -> dict[str, Any]:
     powao = m.field_meta(info) if info else {}
     if typing.get_origin(t) is Literal:
         return {"widget": "select", "options": [{"label": option_label(str(v)), "value": str(v)}
@@ -229,14 +262,15 @@ def _scalar_widget(name: str, t: Any, info: FieldInfo | None, meta: list[Any],
         out.update(bounds)
         return out
     out = {"widget": "text" if _is_long_text(name, info) else "string"}
-    motif = powao.get("motif")
+    motif = powao.get("motif") or infer_motif(owner, name)
     if motif:
         regex, hint = m.MOTIFS[motif]
-        out["pattern"] = [f"^(?:{regex.pattern})$", f"Écrivez une {hint}."]
+        out["pattern"] = [f"^(?:{regex.pattern})$", f"Écrivez {hint}."]
     return out
 
 
-def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[str, Any]:
+def field_config(name: str, info: FieldInfo, ctx: Context, path: str,
+                 owner: type[BaseModel] | None = None) -> dict[str, Any]:
     """The Decap field for one model field (recursively for blocks and lists)."""
     t, optional, meta = _unwrap(info.annotation)
     meta = meta + list(info.metadata)
@@ -307,7 +341,7 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str) -> dict[st
             for sub in out["fields"]:
                 sub["required"] = False
     else:
-        out.update(_scalar_widget(name, t, info, meta, ctx))
+        out.update(_scalar_widget(name, t, info, meta, ctx, owner))
     if optional or not info.is_required():
         out["required"] = False
     default = None if info.is_required() else info.get_default(call_default_factory=False)
@@ -329,7 +363,8 @@ def field_order(model: type[BaseModel]) -> list[str]:
 
 
 def model_fields(model: type[BaseModel], ctx: Context, path: str = "") -> list[dict[str, Any]]:
-    return [field_config(name, model.model_fields[name], ctx, path) for name in field_order(model)]
+    return [field_config(name, model.model_fields[name], ctx, path, model)
+            for name in field_order(model)]
 
 
 def body_field() -> dict[str, Any]:
@@ -393,6 +428,18 @@ def generate(root: Path, corpus: Corpus | None = None) -> dict[str, Any]:
 def folders() -> dict[str, str]:
     """Folder → extension of every folder collection (where the editor may write)."""
     return {d.folder: d.extension for d in DOSSIERS}
+
+
+def model_for(path: str) -> type[m.Modele] | None:
+    """The model of the file at `path` (project-relative), if the editor knows it."""
+    for _, _, file, model in FICHIERS:
+        if file == path:
+            return model
+    folder, _, name = path.rpartition("/")
+    for d in DOSSIERS:
+        if d.folder == folder and name.endswith("." + d.extension):
+            return d.model
+    return None
 
 
 def data_files() -> list[str]:

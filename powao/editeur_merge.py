@@ -109,3 +109,36 @@ def merge(original: str, saved: str, markdown: bool) -> str:
         return saved
     front = merge_yaml(old[0], new[0])
     return "---\n" + front + "\n" + new[1]
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return value is None or value == "" or value == []
+
+
+def drop_empty_optional(text: str, optional: set[str], markdown: bool) -> str:
+    """Remove the top-level fields left empty in the form ("" , null, [], a block of
+    empty values) when the model does not require them: Decap writes
+    `heure_debut: ""` once a field was typed in and cleared, and the model reads
+    the field's absence as its default, not an empty text."""
+    if markdown:
+        parts = split_front(text)
+        if parts is None:
+            return text
+        front, rest = parts
+    else:
+        front, rest = text.rstrip("\n"), text[len(text.rstrip("\n")):]
+    fields = blocks(front)
+    if fields is None:
+        return text
+    kept = []
+    for key, block in fields:
+        ok, value = _value(block)
+        if ok and key in optional and _empty(value):
+            continue
+        kept.append(block)
+    if len(kept) == len(fields):
+        return text
+    front = "\n".join(kept)
+    return "---\n" + front + "\n" + rest if markdown else front + rest

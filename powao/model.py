@@ -26,11 +26,11 @@ _COULEUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 # Text formats enforced by the validators below: (pattern, French hint for authors).
 MOTIFS: dict[str, tuple[re.Pattern[str], str]] = {
-    "heure": (_HEURE, "heure au format HH:MM, par exemple 14:00"),
-    "date": (_DATE, "date au format AAAA-MM-JJ, par exemple 2026-03-15"),
-    "id": (_ID, "minuscules sans accents, mots séparés par des tirets, par exemple "
-                "construire-son-reseau"),
-    "couleur": (_COULEUR, "couleur au format #rrggbb, par exemple #047857"),
+    "heure": (_HEURE, "une heure au format HH:MM, par exemple 14:00"),
+    "date": (_DATE, "une date au format AAAA-MM-JJ, par exemple 2026-03-15"),
+    "id": (_ID, "un identifiant en minuscules sans accents, mots séparés par des tirets, "
+                "par exemple construire-son-reseau"),
+    "couleur": (_COULEUR, "une couleur au format #rrggbb, par exemple #047857"),
 }
 # What a `ref` points to: content kinds (KINDS) or ids listed in a data file.
 REFS = ("atelier", "module", "chapitre", "axe", "competence")

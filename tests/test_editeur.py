@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import typing
@@ -399,6 +400,20 @@ def test_a_save_rewrites_only_the_fields_that_changed():
     assert merge("", "a: 2\n", markdown=False) == "a: 2\n"
 
 
+def test_fields_left_empty_in_the_form_are_not_written():
+    from powao.editeur_merge import drop_empty_optional
+    optional = {n for n, i in m.Atelier.model_fields.items() if not i.is_required()}
+    text = ("---\ntitre: Mon atelier\nheure_debut: \"\"\nid: null\nmateriel: []\n"
+            "groupe:\n  jeunes: null\n  mentors: \"\"\nresume: \"\"\nduree: 90\n---\n\nTexte\n")
+    assert drop_empty_optional(text, optional, markdown=True) == (
+        "---\ntitre: Mon atelier\nresume: \"\"\nduree: 90\n---\n\nTexte\n")  # resume: required
+    assert ec.model_for("workshops/x.md") is m.Atelier
+    assert ec.model_for("workshops/cycles/x.md") is m.Cycle
+    assert ec.model_for("content/data/programme.yml") is m.Programme
+    assert ec.model_for("whitepaper/donnees/x.yml") is m.Figure
+    assert ec.model_for("workshops/x.yml") is None
+
+
 # --------------------------------------------------------------------------- backend
 
 @pytest.fixture
@@ -537,3 +552,55 @@ def test_editeur_command_prints_the_generated_configuration(capsys):
     printed = yaml.safe_load(capsys.readouterr().out)
     assert printed == ec.generate(REPO)
     assert printed["locale"] == "fr" and printed["backend"]["proxy_url"] == "/api/v1"
+
+
+def _models() -> set[type[m.Modele]]:
+    seen: set[type[m.Modele]] = set()
+    todo = list(m.KINDS.values()) + list(m.DATA_KINDS.values())
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for info in model.model_fields.values():
+            todo.extend(m.nested_models(info))
+    return seen
+
+
+def test_every_validated_text_format_is_checked_by_the_form():
+    """A field whose validator checks a text format gets the matching pattern in the
+    form (declared with `motif=` or found by trying the validator), and the pattern
+    accepts and refuses what the validator does."""
+    from pydantic import field_validator
+    ctx = ec.Context([], {})
+    for model in _models():
+        validators = model.__pydantic_decorators__.field_validators.values()
+        fields = {f["name"]: f for f in ec.model_fields(model, ctx)}
+        for name, info in model.model_fields.items():
+            funcs = [v.func for v in validators if name in v.info.fields]
+            pattern = fields[name].get("pattern")
+            where = f"{model.__name__}.{name}"
+            verdicts = {}
+            for value in [v for pair in ec.PROBES.values() for v in pair]:
+                try:
+                    for func in funcs:
+                        func(value)
+                    verdicts[value] = True
+                except ValueError:
+                    verdicts[value] = False
+            if all(verdicts.values()):  # no text format checked
+                assert pattern is None, where
+                continue
+            assert pattern, f"{where}: format vérifié sans motif dans le formulaire"
+            declared = m.field_meta(info).get("motif")
+            assert declared is None or ec.infer_motif(model, name) == declared, where
+            for value, accepted in verdicts.items():  # the form agrees with the model
+                assert bool(re.fullmatch(pattern[0], value)) == accepted, (where, value)
+
+    class Nouveau(m.Modele):  # a field added later, with a validator and no motif=
+        quand: str = m.F("Une date.", "2026-01-01")
+        v = field_validator("quand")(classmethod(lambda cls, v: m.check_date(v)))
+
+    (quand,) = ec.model_fields(Nouveau, ctx)
+    assert quand["pattern"] == [f"^(?:{m._DATE.pattern})$",
+                                "Écrivez une date au format AAAA-MM-JJ, par exemple 2026-03-15."]

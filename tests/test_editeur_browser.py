@@ -103,13 +103,22 @@ def test_create_a_workshop_through_the_form_then_see_the_check_message(editeur):
             body = page.locator("[data-slate-editor]").last
             body.click()
             page.keyboard.type("## Pourquoi cet atelier\n\nPour tester l’éditeur, « sans terminal ».")
+            # A format from the model is checked while typing, in French.
+            heure = page.get_by_label("Heure de début (optionnel)", exact=True)
+            heure.fill("14h30")
+            _publish(page)
+            expect(page.get_by_text("Écrivez une heure au format HH:MM, par exemple 14:00."))\
+                .to_be_visible()
+            expected = f"workshops/{slugify(TITRE)}.md"
+            assert not (editor.root / expected).exists()
+            heure.press("Control+a")  # typed in, then cleared: not written as heure_debut: ""
+            heure.press("Backspace")
             page.get_by_label("Titre", exact=True).first.scroll_into_view_if_needed()
             _shot(page, "editeur-atelier.png")
             _publish(page)
 
             panel = page.locator("#controle")
             expect(panel).to_have_attribute("data-etat", "ok")
-            expected = f"workshops/{slugify(TITRE)}.md"
             assert expected == "workshops/preparer-l-ete-un-atelier-d-essai.md"
             expect(panel).to_contain_text(f"{expected} : enregistré, la vérification ne signale "
                                           "aucun problème.")
