@@ -170,6 +170,14 @@ def _check_livre(corpus: Corpus, report: Report) -> None:
     src = corpus.livre.src
     for index, chap in enumerate(corpus.livre.chapitres):
         _ref(report, src, ("chapitres", index), chap, corpus.chapitres, "chapitre", corpus.broken)
+    essentiels = [i for i, c in enumerate(corpus.livre.chapitres)
+                  if c in corpus.chapitres and corpus.chapitres[c].type == "essentiel"]
+    for index in essentiels:
+        if index != essentiels[0] or index != 0:
+            report.error(src.rel, src.line(("chapitres", index)),
+                         "le chapitre « L'essentiel » (type: essentiel) est imprimé juste "
+                         "après le colophon : placez-le une seule fois, en premier dans la "
+                         "liste « chapitres »", "chapitres")
     for chap_id, chap in corpus.chapitres.items():
         if chap_id not in corpus.livre.chapitres:
             report.warn(chap.src.rel, 1, f"chapitre absent de la liste « chapitres » de "

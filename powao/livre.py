@@ -28,7 +28,7 @@ from .urls import Urls
 
 # Chapter types printed without a number (a book numbers its body, not its front
 # and back matter); their opening page shows this label instead.
-SANS_NUMERO = {"avant-propos": "Avant-propos", "annexe": "Annexes"}
+SANS_NUMERO = {"essentiel": "", "avant-propos": "Avant-propos", "annexe": "Annexes"}
 
 
 def chapter_label(chap: "m.Chapitre", numero: int) -> tuple[int | None, str]:
@@ -209,15 +209,36 @@ def figures_in(document: str, corpus: Corpus, numbers: dict[str, int]) -> list[F
     return out
 
 
+def citation(livre: "m.LivreBlanc", url: str) -> Markup:
+    """How to cite the book, in the ISO 690 style of its reference list."""
+    esc = lambda text: html.escape(text, quote=False)  # noqa: E731
+    version = f", version {esc(livre.version)}" if livre.version else ""
+    return Markup(
+        f"{esc(', '.join(livre.auteurs))}. <cite>{esc(livre.titre)} : {esc(livre.sous_titre)}"
+        f"</cite> [en ligne]. {esc(livre.edition)}{version}. "
+        f"{esc(' et '.join(livre.organisations))}, {esc(livre.date[:4])}. Disponible à "
+        f'l\'adresse : <a class="notypo" href="{html.escape(url)}">{esc(url)}</a>.')
+
+
+def blank_pages(pages: int) -> int:
+    """Blank pages a printed book needs before its back cover so that it counts a
+    multiple of 4 pages (sheets folded in two, printed on both sides)."""
+    return -pages % 4
+
+
 def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
-                  edition: str = "public") -> str:
-    """The whole book as one HTML document (links resolved, typography applied)."""
+                  edition: str = "public", impression: bool = False, blanches: int = 0) -> str:
+    """The whole book as one HTML document (links resolved, typography applied).
+
+    `impression`: the professional printer's variant (3 mm bleed, crop marks), with
+    `blanches` blank pages before the back cover."""
     livre = corpus.livre
     if livre is None:
         raise BuildError("whitepaper/livre-blanc.yml : fichier du livre blanc manquant ou "
                          "invalide, le PDF ne peut pas être produit")
     ids = IdRegistry()
-    for fixed in ("couverture", "colophon", "sommaire", "table-des-figures", "references"):
+    for fixed in ("couverture", "colophon", "sommaire", "table-des-figures", "references",
+                  "quatrieme-de-couverture"):
         ids.claim(fixed)
     chapitres: list[ChapitreLivre] = []
     anchors: dict[str, dict[str, str]] = {}
@@ -233,7 +254,10 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
         numero = num or numero
         chapitres.append(ChapitreLivre(chap, num, libelle, Markup(body), sections))
 
-    joined = "".join(str(c.html) for c in chapitres)
+    # « L'essentiel » is printed after the colophon, before the table of contents.
+    essentiel = next((c for c in chapitres if c.chapitre.type == "essentiel"), None)
+    chapitres = [c for c in chapitres if c is not essentiel]
+    joined = "".join(str(c.html) for c in ([essentiel] if essentiel else []) + chapitres)
     figures = figures_in(joined, corpus, templates.figure_numbers)
     # The reference list closes the book, unless a chapter already prints it.
     references = Markup("")
@@ -249,8 +273,9 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
         references=references, head=Markup(head(meta, edition)), brouillon=brouillon,
         date_publication=date_fr(livre.date), annee=livre.date[:4],
         date_brouillon=date_fr(built.strftime("%Y-%m-%d")),
-        url_livre=url_livre, url_site=url_site,
-        format=livre.format)
+        url_livre=url_livre, url_site=url_site, url_epub=url_site + Urls.EPUB,
+        citation=citation(livre, url_livre), essentiel=essentiel,
+        impression=impression, blanches=blanches, format=livre.format)
     linker = make_linker(corpus, anchors, page, url_site)
     return inline_spaces(templates.renderer.finish(page, linker))
 

@@ -150,6 +150,8 @@ type: barres
 unite: jeunes
 effectifs: true
 illustratif: true
+champ: Jeunes du programme de test, 2024
+lecture: 420 jeunes ont suivi un atelier de méthodologie.
 source: Données de test
 alt: Diagramme en barres de test, valeurs illustratives par axe.
 valeurs:
