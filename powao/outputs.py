@@ -33,6 +33,12 @@ class Job:
     def label(self) -> str:
         return self.path.removeprefix("pdf/")
 
+    @property
+    def extras(self) -> tuple[str, ...]:
+        """Files the job writes besides its PDF: the livre blanc's printer variant and
+        its EPUB edition (laid out from the same document)."""
+        return (Urls.LIVRE_IMPRESSION, Urls.EPUB) if self.kind == "livre" else ()
+
 
 def plan(corpus: Corpus, which: set[str]) -> list[Job]:
     jobs: list[Job] = []
@@ -162,6 +168,13 @@ def _cached(root: Path, key: str) -> tuple[Path, Path]:
     return cache / f"dep-{key}.pdf", cache / f"dep-{key}.pages"
 
 
+def _cached_extras(root: Path, key: str, job: Job) -> list[tuple[str, Path]]:
+    """(site path, cache file) of each extra output of a job."""
+    cache = root / ".cache" / "pdf"
+    return [(extra, cache / f"dep-{key}-{index}{Path(extra).suffix}")
+            for index, extra in enumerate(job.extras, start=1)]
+
+
 # -- worker side -----------------------------------------------------------------------
 _state: dict[str, object] = {}
 
@@ -271,7 +284,8 @@ def render(job: Job, out: Path) -> int:
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
                            brouillon=bool(options.get("brouillon")) or edition == "brouillons",
-                           edition=edition)
+                           edition=edition, impression=out / Urls.LIVRE_IMPRESSION,
+                           epub=out / Urls.EPUB)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
@@ -283,8 +297,13 @@ def _alarm(_signum, _frame):
     raise RenderTimeout
 
 
-def _remember(root: Path, key: str, target: Path, pages: int) -> None:
-    remember(target, *_cached(root, key), pages)
+def _remember(root: Path, key: str, job: Job, out: Path, pages: int) -> None:
+    for extra, cached in _cached_extras(root, key, job):
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        link_or_copy(out / extra, tmp)
+        os.replace(tmp, cached)
+    remember(out / job.path, *_cached(root, key), pages)  # last: it marks the entry complete
 
 
 def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[Job, int, str]:
@@ -300,7 +319,7 @@ def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[
             raise RuntimeError("panne simulée")
         pages = render(job, Path(out))
         if key:
-            _remember(_templates().corpus.root, key, Path(out) / job.path, pages)
+            _remember(_templates().corpus.root, key, job, Path(out), pages)
         return job, pages, ""
     except RenderTimeout:
         return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
@@ -340,9 +359,12 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
     for job in jobs:
         key = dependency_key(corpus, job, options, code)
         cached, pages_file = _cached(root, key)
-        if cached.exists() and pages_file.exists():
+        extras = _cached_extras(root, key, job)
+        if cached.exists() and pages_file.exists() and all(c.exists() for _e, c in extras):
             (out / job.path).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(cached, out / job.path)
+            for extra, cached_extra in extras:
+                link_or_copy(cached_extra, out / extra)
             pages[job.path] = int(pages_file.read_text())
         else:
             todo[job] = key

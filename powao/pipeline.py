@@ -108,7 +108,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
                 publish.swap_in(pdf_out / folder, published / folder)
             for job in jobs:
                 if job.kind == "livre":
-                    publish.swap_in(pdf_out / job.path, published / job.path)
+                    for path in (job.path, *job.extras):
+                        publish.swap_in(pdf_out / path, published / path)
     timings["total"] = time.perf_counter() - start
     info["temps"] = timings
     info["dossier"] = published.name
