@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
-from .pdf import build_date
+from .base import build_date
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 INSIDE = {"li", "dt", "dd", "td", "th", "caption", "figcaption"}
