@@ -73,8 +73,9 @@ def _xml(element) -> str:
 def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str,
                subtitle: str, authors: list[str], publishers: list[str], date: str,
                description: str, keywords: list[str], licence: str, url_pdf: str,
-               isbn: str | None = None) -> int:
-    """Write the EPUB; returns the number of pages in its page list."""
+               isbn: str | None = None, bandeau: str = "") -> int:
+    """Write the EPUB; returns the number of pages in its page list. `bandeau`: the
+    notice of an internal or draft edition, printed at the top of every file."""
     from lxml import etree
     from lxml import html as lhtml
 
@@ -91,7 +92,6 @@ def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str
 
     # -- cut the book into parts ---------------------------------------------------
     parts: list[Part] = []
-    cover = body.find_class("couverture")
     titre = html.escape(title, quote=False)
     parts.append(Part("couverture.xhtml", title, (
         f'<section epub:type="titlepage" class="titre">'
@@ -100,7 +100,6 @@ def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str
         f'<p class="titre-editeurs">{html.escape(" · ".join(publishers), quote=False)}</p>'
         f'<p class="titre-annee">{html.escape(date[:4], quote=False)}</p></section>'),
         "frontmatter", ["couverture"]))
-    del cover
     for section in body.iterchildren():
         ident = section.get("id") or ""
         classes = (section.get("class") or "").split()
@@ -204,8 +203,11 @@ def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str
     files.append(("OEBPS/css/livre.css", css.encode()))
     for rel, path in fonts:
         files.append((f"OEBPS/fonts/{rel}", path.read_bytes()))
+    notice = (f'<p class="bandeau" role="note">{html.escape(bandeau, quote=False)}</p>\n'
+              if bandeau else "")
     for part in parts:
-        files.append((f"OEBPS/{part.name}", _page(part.title, part.body, part.kind).encode()))
+        files.append((f"OEBPS/{part.name}",
+                      _page(part.title, notice + part.body, part.kind).encode()))
     files.append(("OEBPS/nav.xhtml", _nav(parts, markers, title).encode()))
     files.append(("OEBPS/package.opf", _opf(
         parts, fonts, identifier=identifier, title=title, subtitle=subtitle, authors=authors,

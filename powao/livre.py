@@ -21,7 +21,7 @@ from .errors import BuildError
 from .loader import Corpus
 from .views import date_fr
 from .base import build_date, site_url
-from .pdf import Meta, head, inline_footnotes, write_pdf
+from .pdf import BANDEAUX, Meta, head, inline_footnotes, write_pdf
 from .templating import Templates
 from .urls import Urls
 
@@ -342,5 +342,8 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
                    subtitle=livre.sous_titre, authors=list(livre.auteurs),
                    publishers=list(livre.organisations), date=livre.date,
                    description=livre.resume, keywords=list(livre.mots_cles),
-                   licence=livre.licence, url_pdf=url_site + Urls.LIVRE, isbn=livre.isbn)
+                   licence=livre.licence, url_pdf=url_site + Urls.LIVRE, isbn=livre.isbn,
+                   bandeau=BANDEAUX.get(edition) or (
+                       f"Brouillon — version du {date_fr(build_date().strftime('%Y-%m-%d'))}, "
+                       "ne pas diffuser" if brouillon else ""))
     return pages

@@ -284,6 +284,15 @@ def test_printer_variant_has_bleed_crop_marks_and_a_multiple_of_4_pages(edition,
     assert min(corner) < 128
     regular = pypdf.PdfReader(edition["pdf"]).pages[1]
     assert float(regular.mediabox.width) == pytest.approx(595.28, abs=0.1)
+    # Covers: full bleed for the printer; an even white frame for an office printer
+    # (which cannot print to the edge), the block itself dark with white text.
+    for name, pdf in (("bureau", edition["pdf"]), ("imprimeur", edition["impression"])):
+        subprocess.run(["pdftoppm", "-gray", "-r", "72", "-f", "1", "-l", "1", "-png", str(pdf),
+                        str(tmp_path / name)], check=True)
+    office = Image.open(next(tmp_path.glob("bureau*.png"))).convert("L")
+    printer = Image.open(next(tmp_path.glob("imprimeur*.png"))).convert("L")
+    assert office.getpixel((8, 8)) > 240 and office.getpixel((25, 25)) < 100
+    assert printer.getpixel((8 + 9, 8 + 9)) < 100  # 8.5 pt of bleed, then the cover
     # Blank pages sit before the back cover, which stays the last page.
     last = subprocess.run(["pdftotext", "-f", str(len(reader.pages)), "-l",
                            str(len(reader.pages)), str(edition["impression"]), "-"],
@@ -391,6 +400,17 @@ def test_epub_page_list_matches_the_printed_pages(edition):
         assert probe.split()[0].lower() in page, (number, words)
         checked += 1
     assert checked >= 8
+
+
+def test_internal_edition_epub_carries_its_banner(edition, tmp_path):
+    from powao.livre import build_livre
+    corpus, _report = pipeline.load_and_check(edition["projet"].root, edition="interne")
+    epub = tmp_path / "interne.epub"
+    build_livre(corpus, Templates(corpus), tmp_path / "interne.pdf", edition="interne",
+                epub=epub)
+    for name, text in epub_files(epub).items():
+        if name.endswith(".xhtml") and name != "OEBPS/nav.xhtml":
+            assert "ÉDITION INTERNE — ne pas diffuser" in text, name
 
 
 def test_site_links_the_epub_and_the_printer_variant(edition):
