@@ -169,7 +169,25 @@ def _check_trainings(corpus: Corpus, report: Report) -> None:
                          "vigilance : ajoutez une liste « vigilance: »", "vigilance")
 
 
+NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+
+
+def _check_figures(corpus: Corpus, report: Report) -> None:
+    """A figure's reading example quotes one of its values: when the data change and
+    the example no longer matches, the author hears of it."""
+    for fig in corpus.figures.values():
+        numbers = {float(re.sub(r"[ \u00a0\u202f]", "", n).replace(",", "."))
+                   for n in NUMBER.findall(fig.lecture)}
+        values = {float(v.valeur) for v in fig.valeurs if not v.masque}
+        if numbers and not numbers & values and fig.src is not None:
+            report.warn(fig.src.rel, fig.src.line(("lecture",)),
+                        "l'exemple de lecture ne cite aucune valeur de la figure ("
+                        + ", ".join(f"{v:g}" for v in sorted(values)) + ") : mettez-le à "
+                        "jour avec les données", "lecture")
+
+
 def _check_livre(corpus: Corpus, report: Report) -> None:
+    _check_figures(corpus, report)
     if not corpus.livre:
         return
     src = corpus.livre.src

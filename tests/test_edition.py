@@ -204,6 +204,17 @@ def test_a_figure_without_scope_or_reading_fails_check(projet, capsys):
             "manquant.") in err
 
 
+def test_a_reading_example_that_no_longer_matches_the_data_is_reported(projet, capsys):
+    projet.write("whitepaper/donnees/situation.yml", ANNEAU.replace("valeur: 30", "valeur: 35")
+                 .replace("valeur: 10}", "valeur: 5}"))
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 0
+    assert ("whitepaper/donnees/situation.yml:6: avertissement : champ « lecture » : "
+            "l'exemple de lecture "
+            "ne cite aucune valeur de la figure (5, 15, 20, 25, 35) : mettez-le à jour avec "
+            "les données") in err
+
+
 # -- colophon and covers --------------------------------------------------------------
 def test_colophon_prints_the_fields_present_and_nothing_for_absent_ones(edition, tmp_path):
     colophon = edition["texts"][1]
@@ -400,6 +411,16 @@ def test_epub_page_list_matches_the_printed_pages(edition):
         assert probe.split()[0].lower() in page, (number, words)
         checked += 1
     assert checked >= 8
+
+
+def test_same_sources_give_the_same_epub(edition, tmp_path):
+    from powao.livre import build_livre
+    corpus, _report = pipeline.load_and_check(edition["projet"].root)
+    build_livre(corpus, Templates(corpus), tmp_path / "livre.pdf", epub=tmp_path / "a.epub")
+    assert (tmp_path / "a.epub").read_bytes() == edition["epub"].read_bytes()
+    with zipfile.ZipFile(edition["epub"]) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
 
 
 def test_internal_edition_epub_carries_its_banner(edition, tmp_path):
