@@ -21,7 +21,7 @@ from .errors import BuildError
 from .loader import Corpus
 from .views import date_fr
 from .base import build_date, site_url
-from .pdf import BANDEAUX, Meta, head, inline_footnotes, write_pdf
+from .pdf import Meta, bandeau, head, inline_footnotes, stamp, write_pdf
 from .templating import Templates
 from .urls import Urls
 
@@ -276,7 +276,7 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
         "print/livre.html", livre=livre, chapitres=chapitres, figures=figures,
         references=references, head=Markup(head(meta, edition)), brouillon=brouillon,
         date_publication=date_fr(livre.date), annee=livre.date[:4],
-        date_brouillon=date_fr(built.strftime("%Y-%m-%d")),
+        date_brouillon=stamp() or date_fr(built.strftime("%Y-%m-%d")),
         url_livre=url_livre, url_site=url_site, url_epub=url_site + Urls.EPUB,
         citation=citation(livre, url_livre), essentiel=essentiel,
         impression=impression, blanches=blanches, format=livre.format)
@@ -336,6 +336,7 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
                              "pas un multiple de 4")
     if epub is not None:
         from .epub import build_epub
+        draft_date = stamp() or date_fr(build_date().strftime("%Y-%m-%d"))
         livre = corpus.livre
         url_site = site_url(corpus.root)
         build_epub(document, target, epub, corpus.root, title=livre.titre,
@@ -343,7 +344,6 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
                    publishers=list(livre.organisations), date=livre.date,
                    description=livre.resume, keywords=list(livre.mots_cles),
                    licence=livre.licence, url_pdf=url_site + Urls.LIVRE, isbn=livre.isbn,
-                   bandeau=BANDEAUX.get(edition) or (
-                       f"Brouillon — version du {date_fr(build_date().strftime('%Y-%m-%d'))}, "
-                       "ne pas diffuser" if brouillon else ""))
+                   bandeau=bandeau(edition) or (f"Brouillon — version du {draft_date}, "
+                                                "ne pas diffuser" if brouillon else ""))
     return pages
