@@ -344,6 +344,6 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
                    publishers=list(livre.organisations), date=livre.date,
                    description=livre.resume, keywords=list(livre.mots_cles),
                    licence=livre.licence, url_pdf=url_site + Urls.LIVRE, isbn=livre.isbn,
-                   bandeau=bandeau(edition) or (f"Brouillon — version du {draft_date}, "
+                   bandeau=bandeau(edition) or (f"Brouillon du {draft_date} — "
                                                 "ne pas diffuser" if brouillon else ""))
     return pages
