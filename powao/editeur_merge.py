@@ -3,9 +3,10 @@
 Decap CMS re-serialises the whole YAML of an entry on every save: key order from
 the form, comments dropped, flow lists in block style, long strings folded. Here
 the saved text is merged with the file as it was, top-level field by top-level
-field: a field whose value did not change keeps its original lines (and the
-comment lines written just above it); a changed or new field takes Decap's text
-(a changed field keeps the comment lines above it). The merge is used only when it loads to exactly the data Decap wrote;
+field, in the file's own order: a field whose value did not change keeps its
+original lines (and the comment lines written just above it); a changed or new
+field takes Decap's text (a changed field keeps the comment lines above it, a new
+field goes after the fields that precede it in the form). The merge is used only when it loads to exactly the data Decap wrote;
 otherwise Decap's text is written as is.
 """
 from __future__ import annotations
@@ -76,8 +77,19 @@ def merge_yaml(original: str, saved: str) -> str:
     if old is None or new is None:
         return saved
     old_by_key = dict(old)
+    new_by_key = dict(new)
+    # The file's own order for the fields it had; a new field goes right after the
+    # field that precedes it in the form.
+    order = [key for key, _ in old if key in new_by_key]
+    before: list[str] = []
+    for key, _ in new:
+        if key not in old_by_key:
+            placed = [order.index(k) for k in before if k in order]
+            order.insert(max(placed) + 1 if placed else 0, key)
+        before.append(key)
     parts = []
-    for key, text in new:
+    for key in order:
+        text = new_by_key[key]
         kept = old_by_key.get(key)
         if kept is not None:
             ok_old, value_old = _value(kept)

@@ -153,10 +153,11 @@ def _agree(model: type[m.Modele], fields: list[dict[str, Any]], where: str,
         else:
             if f["widget"] not in ("string", "text"):
                 problems.append(f"{at}: texte en {f['widget']}")
-            if meta.get("motif"):
-                regex = m.MOTIFS[meta["motif"]][0].pattern
+            motif = meta.get("motif") or ec.infer_motif(model, name)
+            if motif:
+                regex = m.MOTIFS[motif][0].pattern
                 if not f.get("pattern") or regex not in f["pattern"][0]:
-                    problems.append(f"{at}: format {meta['motif']} absent")
+                    problems.append(f"{at}: format {motif} absent")
             elif f.get("pattern"):
                 problems.append(f"{at}: format sans motif dans le modèle")
 
@@ -387,6 +388,10 @@ def test_a_save_rewrites_only_the_fields_that_changed():
                       "objectifs: [Identifier un métier, Choisir une piste]\n\n"
                       "# Heure de début (entre guillemets).\nheure_debut: \"14:30\"\n"
                       "duree: 90\nsensible: true\n---\n\n## Texte\n")
+    # The file's order is kept; a new field goes after its predecessor in the form.
+    assert merge("b: 1\na: 2\n", "a: 2\nb: 1\nc: 3\n", markdown=False) == "b: 1\na: 2\nc: 3\n"
+    assert merge("b: 1\nc: 2\n", "a: 0\nb: 1\nc: 2\n", markdown=False) == "a: 0\nb: 1\nc: 2\n"
+    assert merge("c: 1\nb: 2\n", "b: 2\nc: 1\nd: 0\n", markdown=False) == "c: 1\nb: 2\nd: 0\n"
     # A changed field keeps its comment.
     changed = merge(original, decap_text.replace("titre: Mon atelier", "titre: Autre"), True)
     assert changed.startswith("---\n# Le titre, en minuscules.\ntitre: Autre\naxe:")
@@ -588,11 +593,12 @@ def test_every_validated_text_format_is_checked_by_the_form():
                     verdicts[value] = True
                 except ValueError:
                     verdicts[value] = False
-            if all(verdicts.values()):  # no text format checked
+            declared = m.field_meta(info).get("motif")
+            if all(verdicts.values()) or (not declared and ec.infer_motif(model, name) is None):
+                # No text format checked, or one the form cannot express: `check` says it.
                 assert pattern is None, where
                 continue
             assert pattern, f"{where}: format vérifié sans motif dans le formulaire"
-            declared = m.field_meta(info).get("motif")
             assert declared is None or ec.infer_motif(model, name) == declared, where
             for value, accepted in verdicts.items():  # the form agrees with the model
                 assert bool(re.fullmatch(pattern[0], value)) == accepted, (where, value)
