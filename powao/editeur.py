@@ -282,12 +282,11 @@ class Editor:
         os.replace(tmp, full)
 
     def delete(self, paths: list[str]) -> dict[str, Any]:
+        """The form offers no deletion (collections have `delete: false`): refused."""
         for path in paths:
-            path = self.allowed(path)
-            if path in self.files:
-                raise EditorError(f"le fichier de données {path} ne peut pas être supprimé")
-            (self.root / path).unlink(missing_ok=True)
-        return {"message": "files deleted"}
+            self.allowed(path)
+        raise EditorError("la suppression d'un fichier ne se fait pas depuis l'éditeur : "
+                          "passez plutôt son statut à « brouillon »")
 
     # ------------------------------------------------------------------ check
     def problems_of(self, path: str) -> list[Problem]:

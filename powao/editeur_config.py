@@ -9,8 +9,10 @@ say lives here: where each kind of file is, and the French label of a few words.
 """
 from __future__ import annotations
 
+import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -83,26 +85,27 @@ RELATIONS: dict[str, dict[str, Any]] = {
 
 # Accented French for the words of field names (labels are built from the names).
 MOTS = {
-    "duree": "durée", "deroule": "déroulé", "materiel": "matériel", "preparation": "préparation",
-    "modalite": "modalité", "debut": "début", "cles": "clés", "resume": "résumé",
-    "a": "à", "mise": "mise", "seances": "séances", "defi": "défi", "competences": "compétences",
-    "lies": "liés", "sequences": "séquences", "methode": "méthode", "evaluation": "évaluation",
-    "libelle": "libellé", "icone": "icône", "presentation": "présentation", "chaine": "chaîne",
-    "numero": "numéro", "seuil": "seuil", "mentores": "mentorés", "annee": "année",
-    "editeur": "éditeur", "edition": "édition", "auteurs": "auteurs", "unite": "unité",
-    "illustratif": "illustratif", "masque": "masqué", "temoignages": "témoignages",
-    "prenom": "prénom", "modifie": "modifié", "role": "rôle", "definition": "définition",
-    "etape": "étape", "etapes": "étapes", "reference": "référence", "references": "références",
-    "competence": "compétence", "ressources": "ressources", "sommative": "sommative",
-    "formative": "formative", "statut": "statut", "sous": "sous", "titre": "titre",
-    "frequence": "fréquence", "publie": "publié", "presentiel": "présentiel",
-    "educatif": "éducatif", "economique": "économique", "pleniere": "plénière",
-    "binomes": "binômes", "reflexion": "réflexion", "enseignements": "enseignements", "legende": "légende", "champ": "champ", "colophon": "colophon",
-    "seance": "séance", "sequence": "séquence", "etapealerte": "étape d'alerte",
-    "contactpublic": "contact public", "repere": "repère", "reperes": "repères", "elements": "éléments", "categorie": "catégorie",
+    "duree": "durée", "deroule": "déroulé", "materiel": "matériel",
+    "preparation": "préparation", "modalite": "modalité", "debut": "début", "cles": "clés",
+    "resume": "résumé", "a": "à", "seances": "séances", "defi": "défi",
+    "competences": "compétences", "lies": "liés", "sequences": "séquences",
+    "methode": "méthode", "evaluation": "évaluation", "libelle": "libellé", "icone": "icône",
+    "presentation": "présentation", "chaine": "chaîne", "numero": "numéro",
+    "mentores": "mentorés", "annee": "année", "editeur": "éditeur", "edition": "édition",
+    "unite": "unité", "masque": "masqué", "temoignages": "témoignages", "prenom": "prénom",
+    "modifie": "modifié", "role": "rôle", "definition": "définition", "etape": "étape",
+    "etapes": "étapes", "reference": "référence", "references": "références",
+    "competence": "compétence", "frequence": "fréquence", "publie": "publié",
+    "presentiel": "présentiel", "educatif": "éducatif", "economique": "économique",
+    "pleniere": "plénière", "binomes": "binômes", "reflexion": "réflexion",
+    "legende": "légende", "seance": "séance", "sequence": "séquence",
+    "etapealerte": "étape d'alerte", "contactpublic": "contact public", "repere": "repère",
+    "reperes": "repères", "elements": "éléments", "categorie": "catégorie",
 }
-LABELS = {"id": "Identifiant", "heure_debut": "Heure de début", "duree_mois": "Durée en mois", "body": "Texte", "par_jeune": "Par jeune",
-          "mots_cles": "Mots-clés", "quand": "Quand", "alt": "Texte alternatif"}
+LABELS = {"id": "Identifiant", "heure_debut": "Heure de début", "duree_mois": "Durée en mois",
+          "body": "Texte", "par_jeune": "Par jeune",
+          "mots_cles": "Mots-clés", "sous_titre": "Sous-titre", "url": "Adresse web",
+          "email": "Adresse e-mail", "consulte": "Consulté le", "quand": "Quand", "alt": "Texte alternatif"}
 
 
 def singular(text: str) -> str:
@@ -111,10 +114,20 @@ def singular(text: str) -> str:
                              else p for p in word.split("-")) for word in text.split(" "))
 
 
-def label(name: str) -> str:
+def _plain(word: str) -> str:
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+
+
+def label(name: str, description: str = "") -> str:
+    """French label of a field: its name's words, accented as the field's description
+    writes them (« depot_legal » → « Dépôt légal », « isbn » → « ISBN »), else as MOTS."""
     if name in LABELS:
         return LABELS[name]
-    words = [MOTS.get(w, w) for w in name.split("_") if w]
+    written: dict[str, str] = {}
+    for word in re.findall(r"[^\W\d_]+", description):
+        written.setdefault(_plain(word), word if word.isupper() and len(word) > 1
+                           else word.lower())
+    words = [MOTS.get(w) or written.get(w, w) for w in name.split("_") if w]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 
@@ -274,7 +287,7 @@ def field_config(name: str, info: FieldInfo, ctx: Context, path: str,
     """The Decap field for one model field (recursively for blocks and lists)."""
     t, optional, meta = _unwrap(info.annotation)
     meta = meta + list(info.metadata)
-    out: dict[str, Any] = {"name": name, "label": label(name)}
+    out: dict[str, Any] = {"name": name, "label": label(name, info.description or "")}
     if info.description:
         out["hint"] = info.description
     out["required"] = info.is_required()

@@ -6,8 +6,9 @@ the saved text is merged with the file as it was, top-level field by top-level
 field, in the file's own order: a field whose value did not change keeps its
 original lines (and the comment lines written just above it); a changed or new
 field takes Decap's text (a changed field keeps the comment lines above it, a new
-field goes after the fields that precede it in the form). The merge is used only when it loads to exactly the data Decap wrote;
-otherwise Decap's text is written as is.
+field goes after the fields that precede it in the form). The merge is used only
+when it loads to exactly the data Decap wrote; otherwise Decap's text is written
+as is.
 """
 from __future__ import annotations
 

@@ -438,8 +438,10 @@ def test_backend_refuses_paths_outside_the_content(editeur):
         editeur.handle({"action": "persistEntry", "params": {"dataFiles": [
             {"path": "templates/x.md", "raw": "x"}]}})
     assert not (editeur.root / "templates").exists()
-    with pytest.raises(EditorError, match="ne peut pas être supprimé"):
-        editeur.handle({"action": "deleteFiles", "params": {"paths": ["content/data/programme.yml"]}})
+    for path in ("content/data/programme.yml", "workshops/construire-son-reseau.md"):
+        with pytest.raises(EditorError, match="la suppression d'un fichier ne se fait pas"):
+            editeur.handle({"action": "deleteFiles", "params": {"paths": [path]}})
+        assert (editeur.root / path).is_file()
 
 
 def test_backend_lists_reads_and_saves_then_checks_the_saved_file(editeur):
