@@ -291,6 +291,10 @@ def test_cross_references_are_relations(config):
     assert _field(_collection(config, "parcours")["fields"], "modules")["collection"] == "modules"
     livre = next(f for f in _collection(config, ec.DONNEES)["files"] if f["name"] == "livre-blanc")
     assert _field(livre["fields"], "chapitres")["collection"] == "chapitres"
+    # Labels: the name's words, accented as the description writes them.
+    assert ec.label("depot_legal", "Dépôt légal (mois et année).") == "Dépôt légal"
+    assert ec.label("isbn", "ISBN, s'il en a été attribué un.") == "ISBN"
+    assert ec.label("heure_debut") == "Heure de début" and ec.label("mots_cles") == "Mots-clés"
 
 
 def test_config_validates_against_decaps_own_schema(config):
