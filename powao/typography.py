@@ -60,11 +60,18 @@ BLOCK = "\ufdd3"      # block tag, block protected element: hard boundary
 URL = "\ufdd4"        # URL / e-mail masked inside the text
 SUP_OPEN = "\ufdd5"   # ordinal superscript markers, output as <sup> … </sup>
 SUP_CLOSE = "\ufdd6"
+SUP_TAG = "\ufdd7"    # a <sup> tag of the source (inline; lets "1<sup>ère</sup>" be fixed)
+SUP_END = "\ufdd8"    # a </sup> tag of the source
 
-_INL = "[\ufdd0\ufdd5\ufdd6]"  # everything that must behave like an inline tag
-_INL_CHARS = INLINE + SUP_OPEN + SUP_CLOSE
-_SEPARATOR = re.compile("[\ufdd0-\ufdd3]")
+_INL = "[\ufdd0\ufdd5-\ufdd8]"  # everything that must behave like an inline tag
+_INL_CHARS = INLINE + SUP_OPEN + SUP_CLOSE + SUP_TAG + SUP_END
+_SEPARATOR = re.compile("[\ufdd0-\ufdd3\ufdd7\ufdd8]")
 _RESERVED = re.compile("[\ufdd0-\ufdef]")
+# Zero-width characters that may sit in a run of spaces (pasted text): a run that
+# a rule rewrites loses them, like its other spaces.
+_ZERO_WIDTH = "\ufeff\u200b\u2060"
+# Control characters (bar the white-space ones): transparent, like an empty tag.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # --- HTML tokenising --------------------------------------------------------------------
 # Every pattern of this module starts with a literal or a single character class:
@@ -89,7 +96,7 @@ _CLASS_ATTR = re.compile(
 _RAW_TEXT = {"script", "style", "textarea", "title", "xmp"}
 _RAW_END = {name: re.compile(rf"</{name}(?=[\s/>]|\Z)[^>]*+(?:>|\Z)", re.I)
             for name in _RAW_TEXT}
-_PROTECTED = {"code", "pre", "kbd", "samp", "var", "script", "style", "math", "svg",
+_PROTECTED = {"code", "pre", "kbd", "samp", "var", "tt", "script", "style", "math", "svg",
               "textarea"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
          "source", "track", "wbr"}
@@ -231,21 +238,30 @@ def _tags_of(gap: str) -> str:
 
 
 _SPACES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
-_ANY_GAP = _SPACES + _INL_CHARS
-_ORDINARY_GAP = " \t\r\n" + _INL_CHARS
+_ANY_GAP = _SPACES + _ZERO_WIDTH + _INL_CHARS
 
 
 # --- rule 1: ordinals ---------------------------------------------------------------
+_SUFFIX_LOWER = r"ièmes?|iemes?|èmes?|emes?|émes?|ères?|eres?|ers?|res?|es?|ndes?|nds?|des?|ds?|è"
+# In capitals only the unambiguous forms: "2E" or "3D" are not ordinals.
+_SUFFIX_UPPER = r"IÈMES?|IEMES?|ÈMES?|EMES?|ÉMES?|ÈRES?|ERES?|ERS?|RES?|NDES?|NDS?"
 _ORDINAL = re.compile(
     r"(?P<num>[1-9IVXLCDM][0-9IVXLCDM]*)"  # checked by _ordinal_suffix
-    r"(?P<suf>ièmes?|iemes?|èmes?|emes?|émes?|ères?|eres?|ers?|res?|es?|ndes?|nds?|des?|ds?|è)"
+    rf"(?P<suf>{_SUFFIX_LOWER}|{_SUFFIX_UPPER})"
     r"(?![\w])"
 )
+# "1<sup>ère</sup>", "XXI<sup>ème</sup>": the suffix inside the author's own <sup>.
+_ORDINAL_SUP = re.compile(
+    r"(?P<num>[1-9IVXLCDM][0-9IVXLCDM]*)\ufdd7(?P<suf>[^\W\d_]{1,6})(?=\ufdd8)")
+_SUFFIX_ANY = re.compile(rf"(?:{_SUFFIX_LOWER}|{_SUFFIX_UPPER})\Z")
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 
 
 def _ordinal_suffix(num: str, suffix: str) -> str | None:
     """Correct suffix for an ordinal, or None when the token is not an ordinal."""
+    if suffix.isupper() and not num.isdigit() and suffix[0] in "ER":
+        return None  # "IER", "VERS" in a title in capitals: words
+    suffix = suffix.lower()
     plural = "s" if suffix.endswith("s") else ""
     stem = suffix[:-1] if plural else suffix
     if stem == "er":
@@ -284,6 +300,16 @@ def _ordinal(match: re.Match[str], html: bool) -> str:
     return num + SUP_OPEN + suffix + SUP_CLOSE if html else num + suffix
 
 
+def _ordinal_sup(match: re.Match[str]) -> str:
+    suffix = match["suf"]
+    if not _SUFFIX_ANY.match(suffix) or _glued_before(match.string, match.start(), ".…,-#/&@+°"):
+        return match.group()
+    correct = _ordinal_suffix(match["num"], suffix)
+    if correct is None:
+        return match.group()
+    return match["num"] + SUP_TAG + correct
+
+
 # --- rule 2: apostrophe -------------------------------------------------------------
 # l'atelier, l'<em>atelier</em>, l'<code>x</code>, qu'« une »
 _APOSTROPHE = re.compile(rf"'(?<=[^\W\d_]')(?={_INL}*+(?:[^\W\d_]|[{OPAQUE}«\"“]))")
@@ -295,58 +321,89 @@ _CLOSERS = ".,;:!?)]}…»"
 _AFTER_CLOSE = "-—–/'’”"
 
 
-def _neighbour(segment: str, index: int, step: int) -> str:
-    """Nearest character around a quote, inline tags skipped; '' at the boundary."""
+def _neighbour(segment: str, index: int, step: int) -> int:
+    """Index of the nearest character around a quote, inline tags skipped; -1 if none."""
     index += step
     while 0 <= index < len(segment):
-        char = segment[index]
-        if char not in _INL_CHARS:
-            return char
+        if segment[index] not in _INL_CHARS:
+            return index
         index += step
-    return ""
+    return -1
 
 
 def _is_space(char: str) -> bool:
-    return char.isspace() or char == BREAK
+    return char.isspace() or char == BREAK or char in _ZERO_WIDTH
 
 
-def _can_open(left: str, right: str) -> bool:
-    return ((not left or _is_space(left) or left in _OPENERS)
-            and bool(right) and not _is_space(right)
-            and right not in _CLOSERS and right != '"')
+def _quote_kind(segment: str, index: int) -> str:
+    """How a straight quote stands: O opens, C closes, B could do both, N neither.
+
+    Open side on the left: a space, the start, an opening sign; close side on the
+    right: a space, the end, a closing sign ('".docx"' opens before its dot).
+    Another straight quote counts as a space.
+    """
+    before = _neighbour(segment, index, -1)
+    left = segment[before] if before >= 0 else ""
+    after = _neighbour(segment, index, 1)
+    right = segment[after] if after >= 0 else ""
+    open_left = not left or _is_space(left) or left in _OPENERS or left == '"'
+    close_right = (not right or _is_space(right) or right in _CLOSERS
+                   or right in _AFTER_CLOSE or right == '"')
+    if right == "." and after + 1 < len(segment) and _is_word(segment[after + 1]):
+        close_right = False  # ".docx", ".net": a word that starts with a dot
+    if open_left:
+        return "B" if close_right else "O"
+    return "C" if close_right else "N"
 
 
-def _can_close(left: str, right: str) -> bool:
-    return (bool(left) and not _is_space(left) and left not in _OPENERS and left != '"'
-            and (not right or _is_space(right) or right in _CLOSERS or right in _AFTER_CLOSE))
+def _quote_pairs(segment: str) -> list[tuple[int, int]]:
+    """The quotes of one block that pair up as « ».
+
+    Read left to right: an opening quote waits for the next closing one.  A quote
+    that cannot take part (an inch mark "5\"", a stray one) is left straight and
+    does not stop the others.  Two quotes that both only open (nested quotes, or a
+    stray opener before a real pair) are ambiguous: then none of the block pairs.
+    """
+    pairs: list[tuple[int, int]] = []
+    pending, pending_kind = -1, ""
+    index = segment.find('"')
+    while index != -1:
+        kind = _quote_kind(segment, index)
+        if kind == "N":
+            pass
+        elif pending < 0:
+            if kind != "C":
+                pending, pending_kind = index, kind
+        elif kind != "O":
+            pairs.append((pending, index))
+            pending = -1
+        elif pending_kind == "O":
+            return []
+        else:  # the "both ways" quote before was a stray one
+            pending, pending_kind = index, kind
+        index = segment.find('"', index + 1)
+    return pairs
 
 
 def _pair_segment(segment: str) -> str:
-    """Convert the quotes of one block, all or nothing.
+    """Convert the quotes of one block that pair, until none does.
 
-    Converting only the "good" pairs would let a second pass pair the leftovers
-    differently, so a block with one ambiguous quote keeps all of its quotes.
+    Pairing again what is left is what a second pass of the engine would do, so
+    repeating until nothing changes keeps the engine idempotent.
     """
-    positions = []
-    index = segment.find('"')
-    while index != -1:
-        positions.append(index)
-        index = segment.find('"', index + 1)
-    if len(positions) % 2:
-        return segment
-    for rank, index in enumerate(positions):
-        left, right = _neighbour(segment, index, -1), _neighbour(segment, index, 1)
-        ok = _can_open(left, right) if rank % 2 == 0 else _can_close(left, right)
-        if not ok:
-            return segment
-    chars = list(segment)
-    for rank, index in enumerate(positions):
-        chars[index] = "«" if rank % 2 == 0 else "»"
-    return "".join(chars)
+    pairs = _quote_pairs(segment)
+    while pairs:
+        chars = list(segment)
+        for opening, closing in pairs:
+            chars[opening] = "«"
+            chars[closing] = "»"
+        segment = "".join(chars)
+        pairs = _quote_pairs(segment) if '"' in segment else []
+    return segment
 
 
 def _pair_quotes(text: str) -> str:
-    if text.count('"') == 2 and BLOCK not in text and "\n" not in text:
+    if BLOCK not in text and "\n" not in text:
         return _pair_segment(text)  # common case for short texts
     parts = _QUOTE_CONTEXT.split(text)
     for i in range(0, len(parts), 2):
@@ -357,14 +414,21 @@ def _pair_quotes(text: str) -> str:
 
 # --- rule 4: spaces before , . … ) and after ( ---------------------------------------
 # Anchors preceded by a space or a tag; the gap itself is found by _rewrite_before.
-_CLOSING = re.compile(r"[,.)…](?<=[ \t\r\n\ufdd0\ufdd5\ufdd6].)")
-_GAP_ORDINARY = rf"{_INL}*+[ \t\r\n](?:[ \t\r\n]|{_INL})*+"  # at least one ordinary space
-_SPACE_AFTER_PAREN = re.compile(rf"\(({_GAP_ORDINARY})(?=[^\s\ufdd2\ufdd3])")
+# Any space counts, no-break ones included: text pasted from a word processor
+# often holds "mot ," or "( texte".
+_CLOSING = re.compile(r"[,.)…](?<=[\s\ufeff\u200b\u2060\ufdd0\ufdd5-\ufdd8].)")
+_SPACE_CHAR = f"[\\s{_ZERO_WIDTH}]"
+_GAP_SPACE = rf"{_INL}*+{_SPACE_CHAR}(?:{_SPACE_CHAR}|{_INL})*+"  # at least one space
+_SPACE_AFTER_PAREN = re.compile(rf"\(({_GAP_SPACE})(?=[^\s\ufdd2\ufdd3{_ZERO_WIDTH}])")
+
+
+def _has_space(gap: str) -> bool:
+    return any(c not in _INL_CHARS for c in gap)
 
 
 def _space_before_closing(text: str, gap_start: int, match: re.Match[str]) -> str | None:
     gap = text[gap_start:match.start()]
-    if gap_start == 0 or not any(c in " \t\r\n" for c in gap):
+    if gap_start == 0 or not _has_space(gap):
         return None
     prev = text[gap_start - 1]
     if prev.isspace() or prev in "«([\ufdd2\ufdd3":
@@ -374,26 +438,31 @@ def _space_before_closing(text: str, gap_start: int, match: re.Match[str]) -> st
         while end < len(text) and text[end] == ".":
             end += 1
         # "..." is an ellipsis to be, and "…" never keeps a space before it
-        if end - match.start() != 3 and end < len(text) and _is_word(text[end]):
+        if end - match.start() not in (3, 4) and end < len(text) and _is_word(text[end]):
             return None
     return _tags_of(gap)
 
 
+# "mot,mot" → "mot, mot" (letters on both sides; "1,5" and "3,mot" stay).
+_COMMA_GLUED = re.compile(r",(?<=[^\W\d_],)(?=[^\W\d_])")
+
+
 # --- rule 5: ellipsis ---------------------------------------------------------------
-_ELLIPSIS = re.compile(r"\.\.\.(?!\.)")
+_ELLIPSIS = re.compile(r"\.\.\.\.?+")  # three dots, or four (a typing slip)
 
 
 def _ellipsis(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     prev = text[start - 1] if start else ""
-    if prev == "." or (prev.isdigit() and text[end:end + 1].isdigit()):
-        return match.group()  # "....", "1...5"
+    if prev == "." or text[end:end + 1] == "." or (
+            prev.isdigit() and text[end:end + 1].isdigit()):
+        return match.group()  # "....." (leaders), "1...5"
     return "…"
 
 
 # --- rule 6: spaces inside « » ------------------------------------------------------
-_GAP_ANY = "[\\s\ufdd0\ufdd5\ufdd6]*+"
-_GUILLEMET_OPEN = re.compile(rf"«({_GAP_ANY})(?=[^\s»\ufdd2\ufdd3])")
+_GAP_ANY = f"[\\s{_ZERO_WIDTH}\ufdd0\ufdd5-\ufdd8]*+"
+_GUILLEMET_OPEN = re.compile(rf"«({_GAP_ANY})(?=[^\s»\ufdd2\ufdd3{_ZERO_WIDTH}])")
 _GUILLEMET_CLOSE = re.compile("»")
 
 
@@ -415,7 +484,7 @@ _NUMBER = re.compile(
     r"(?![\w\ufdd4]|[.,:/]\d)"  # glued to a letter or a URL, a version, a time
     rf"(?P<gap>{_GAP_ANY})"
 )
-_NEXT_TOKEN = re.compile(r"(?P<sym>[%‰€$£])|(?P<word>°C|[kM]d?€|[^\W\d_][\w’'\-]*)")
+_NEXT_TOKEN = re.compile(r"(?P<sym>[%‰€$£])|(?P<word>°[CF]|[kM]d?€|[^\W\d_][\w’'\-]*)")
 _ARRONDISSEMENT = re.compile(r"750(?:0[1-9]|1\d|20)|75116|6900[1-9]|130(?:0[1-9]|1[0-6])\Z")
 
 _MONTHS = {"janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet",
@@ -423,7 +492,7 @@ _MONTHS = {"janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "ju
 _UNITS = {"km", "m", "cm", "mm", "µm", "kg", "g", "mg", "t", "l", "L", "cl", "ml", "dl",
           "h", "min", "s", "ms", "j", "ha", "m²", "m³", "km²", "Go", "Mo", "Ko", "To",
           "W", "kW", "kWh", "MW", "Hz", "kHz", "MHz", "GHz", "dB", "px", "pt", "pts",
-          "°C", "k€", "M€", "Md€"}
+          "°C", "°F", "Ω", "kΩ", "k€", "M€", "Md€"}
 # Function words: a number followed by one of them is not counting that word.
 _STOPWORDS = {
     "à", "a", "au", "aux", "et", "ou", "en", "de", "des", "du", "d", "le", "la", "les",
@@ -464,7 +533,7 @@ def _base_word(word: str) -> str:
     return word.lower()
 
 
-_PREV_WORD_REVERSED = re.compile("([\\s\ufdd0\ufdd5\ufdd6]*+)([^\\s\ufdd0-\ufdef]*)")
+_PREV_WORD_REVERSED = re.compile("([\\s\ufdd0\ufdd5-\ufdd8]*+)([^\\s\ufdd0-\ufdef]*)")
 
 
 def _prev_word(text: str, index: int) -> tuple[str, bool]:
@@ -583,6 +652,28 @@ _DATE = re.compile(
 _CURRENCY = re.compile(r"(\d)[ \t\u00a0\u202f\u2009]*+(?=[%‰€$£])")
 
 
+# 4x4 m, 2 x 5, 99x122.21, 8.5"x10": the multiplication sign, spaced as written.
+_TIMES = re.compile(r"(?P<s1>[ \u00a0\u202f]?)x(?P<s2>[ \u00a0\u202f]?)(?=\d)")
+_FACTOR = re.compile(r"\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,]\d)")
+
+
+def _times(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if bool(match["s1"]) != bool(match["s2"]) or not _FACTOR.match(text, end):
+        return match.group()  # "2 x5", "4x4m", "0x1F"
+    left = start
+    if left and text[left - 1] in "\"″":
+        left -= 1
+    digits = left
+    while digits and (text[digits - 1].isdigit() or text[digits - 1] in ".,"):
+        digits -= 1
+    if digits == left or not text[left - 1].isdigit():
+        return match.group()  # no number before: "Windows x64", "TestxTest"
+    if _glued_before(text, digits, "") or text[digits:left] == "0":
+        return match.group()  # "v2x3", the hexadecimal "0x10"
+    return (NBSP + "×" + NBSP) if match["s1"] else "×"
+
+
 def _time(match: re.Match[str]) -> str:
     if _glued_before(match.string, match.start(), ".,:"):
         return match.group()
@@ -665,11 +756,15 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
     has_digit = _HAS_DIGIT.search(text) is not None
     if has_digit or _HAS_ROMAN.search(text):
         text = _ORDINAL.sub(lambda m: _ordinal(m, html), text)
+        if SUP_TAG in text:
+            text = _ORDINAL_SUP.sub(_ordinal_sup, text)
     if "'" in text:
         text = _APOSTROPHE.sub("’", text)
     if '"' in text:
         text = _pair_quotes(text)
-    text = _rewrite_before(text, _CLOSING, _ORDINARY_GAP, _space_before_closing)
+    text = _rewrite_before(text, _CLOSING, _ANY_GAP, _space_before_closing)
+    if "," in text:
+        text = _COMMA_GLUED.sub(", ", text)
     if "(" in text:
         text = _SPACE_AFTER_PAREN.sub(lambda m: "(" + _tags_of(m.group(1)), text)
     if "..." in text:
@@ -681,6 +776,8 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
         text = _rewrite_before(text, _GUILLEMET_CLOSE, _ANY_GAP,
                                _guillemet_close(reglages.guillemets))
     if has_digit:
+        if "x" in text:
+            text = _TIMES.sub(_times, text)
         text = _NUMBER.sub(_number, text)
         text = _TIME.sub(_time, text)
         text = _DATE.sub(_date, text)
@@ -692,7 +789,7 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
 
 
 _HAS_DIGIT = re.compile(r"\d")
-_HAS_ROMAN = re.compile(r"[IVX][IVXLCDM]*[eèéir]")
+_HAS_ROMAN = re.compile(r"[IVX][IVXLCDM]*[eèéirEÈÉIR\ufdd7]")
 
 
 def _run(slots: list[str], seps: list[str], reglages: Reglages, html: bool) -> list[str] | None:
@@ -726,10 +823,23 @@ class _Builder:
         self.careful = careful  # the source holds noncharacters or char refs
 
     def text(self, raw: str) -> None:
-        if self.careful and (_RESERVED.search(raw) or _drops_characters(raw)):
-            self.atom(OPAQUE, raw)  # cannot be processed faithfully: protect it
-        else:
+        if not self.careful:
             self.slots[-1] += raw
+            return
+        # What cannot go through the rules faithfully is cut out as an atom: a
+        # noncharacter behaves like a word, a control character (or a reference to
+        # one, which html.unescape would drop) like an empty inline tag.
+        pos = 0
+        for match in _ODD.finditer(raw):
+            odd = match.group()
+            if odd.startswith("&#"):
+                decoded = _html.unescape(odd)
+                if decoded and not _CONTROL.match(decoded) and not _RESERVED.match(decoded):
+                    continue  # an ordinary character reference
+            self.slots[-1] += raw[pos:match.start()]
+            self.atom(OPAQUE if _RESERVED.match(odd) else INLINE, odd)
+            pos = match.end()
+        self.slots[-1] += raw[pos:]
 
     def atom(self, sep: str, raw: str) -> None:
         self.seps.append(sep)
@@ -737,12 +847,8 @@ class _Builder:
         self.slots.append("")
 
 
-_CHAR_REF = re.compile(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);?")
-
-
-def _drops_characters(raw: str) -> bool:
-    """html.unescape silently drops references to invalid code points (&#1;)."""
-    return "&#" in raw and any(_html.unescape(ref) == "" for ref in _CHAR_REF.findall(raw))
+_ODD = re.compile("&#(?:[xX][0-9a-fA-F]+|[0-9]+);?|[\ufdd0-\ufdef]|"
+                  "[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _has_notypo(attrs: str) -> bool:
@@ -786,7 +892,9 @@ def _classify(match: re.Match[str], source: str) -> tuple[str, int]:
         name = name.lower()
         attrs = match["attrs"]
         phrasing = name in _PHRASING
-        if match["close"]:
+        if name == "sup" and not attrs.strip():
+            sep = SUP_END if match["close"] else SUP_TAG
+        elif match["close"]:
             sep = INLINE if phrasing else BLOCK
         elif name in _RAW_TEXT and not _is_self_closing(name, attrs):
             close = _RAW_END[name].search(source, end)
@@ -819,7 +927,8 @@ def _skip_to(pieces: list[str], index: int, pos: int, target: int) -> tuple[int,
 
 
 def _tokenize(source: str) -> _Builder:
-    builder = _Builder(careful="&#" in source or _RESERVED.search(source) is not None)
+    builder = _Builder(careful="&#" in source or _RESERVED.search(source) is not None
+                       or _CONTROL.search(source) is not None)
     slots, seps, atoms = builder.slots, builder.seps, builder.atoms
     careful, cache = builder.careful, _TAG_CACHE
     pieces = _MARKUP_SPLIT.split(source)  # text, markup, text, markup, …, text
@@ -875,15 +984,19 @@ def typographier(html: str, reglages: Reglages = Reglages()) -> str:
     return "".join(out)
 
 
+_ODD_TEXT = re.compile("[\ufdd0-\ufdef\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def typographier_texte(texte: str, reglages: Reglages = Reglages()) -> str:
     """Same rules on plain text (ordinals stay plain letters: no <sup>)."""
     if not texte:
         return texte
     builder = _Builder(careful=False)
     pos = 0
-    for match in _RESERVED.finditer(texte):  # stray noncharacters: kept as they are
+    for match in _ODD_TEXT.finditer(texte):  # stray noncharacters, control characters
         builder.slots[-1] += texte[pos:match.start()]
-        builder.atom(OPAQUE, match.group())
+        odd = match.group()
+        builder.atom(OPAQUE if _RESERVED.match(odd) else INLINE, odd)
         pos = match.end()
     builder.slots[-1] += texte[pos:]
     pieces = _run(builder.slots, builder.seps, reglages, html=False)
