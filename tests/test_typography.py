@@ -238,8 +238,9 @@ def test_tags_kept_in_order(fragment: str) -> None:
 
 def _skeleton(text: str) -> str:
     """What must survive: every visible character bar spacing and quote styles."""
-    text = re.sub(r"\s", "", text)
-    return text.replace("«", '"').replace("»", '"').replace("’", "'").replace("…", "...")
+    text = re.sub(r"[\s\ufeff\u200b\u2060]", "", text)
+    text = text.replace("«", '"').replace("»", '"').replace("’", "'").replace("…", "...")
+    return re.sub(r"(?<!\.)\.{4}(?!\.)", "...", text)  # four dots are a slip for three
 
 
 # Ordinals rewrite letters ("2ème" → "2e"); this alphabet cannot form one.
