@@ -444,7 +444,14 @@ def _space_before_closing(text: str, gap_start: int, match: re.Match[str]) -> st
 
 
 # "mot,mot" → "mot, mot" (letters on both sides; "1,5" and "3,mot" stay).
-_COMMA_GLUED = re.compile(r",(?<=[^\W\d_],)(?=[^\W\d_])")
+_COMMA_GLUED = re.compile(r",(?=[^\W\d_])")
+
+
+def _comma_glued(match: re.Match[str]) -> str:
+    text, index = match.string, match.start()
+    while index and text[index - 1] in _ANY_GAP:  # "mot ,mot": the space goes later
+        index -= 1
+    return ", " if index and text[index - 1].isalpha() else ","
 
 
 # --- rule 5: ellipsis ---------------------------------------------------------------
@@ -653,25 +660,32 @@ _CURRENCY = re.compile(r"(\d)[ \t\u00a0\u202f\u2009]*+(?=[%‰€$£])")
 
 
 # 4x4 m, 2 x 5, 99x122.21, 8.5"x10": the multiplication sign, spaced as written.
-_TIMES = re.compile(r"(?P<s1>[ \u00a0\u202f]?)x(?P<s2>[ \u00a0\u202f]?)(?=\d)")
-_FACTOR = re.compile(r"\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,]\d)")
+_TIMES = re.compile(r"x(?=[ \u00a0\u202f]*\d)")
+_FACTOR = re.compile(r"[ \u00a0\u202f]*\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,]\d)")
+
+
+_TIMES_SPACES = re.compile(r"[ \u00a0\u202f]+×[ \u00a0\u202f]+")
 
 
 def _times(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
-    if bool(match["s1"]) != bool(match["s2"]) or not _FACTOR.match(text, end):
-        return match.group()  # "2 x5", "4x4m", "0x1F"
+    factor = _FACTOR.match(text, end)
+    spaced = start > 0 and text[start - 1] in " \u00a0\u202f"
+    if not factor or spaced != (factor.group()[0] in " \u00a0\u202f"):
+        return "x"  # "2 x5", "4x4m", "0x1F"
     left = start
+    while left and text[left - 1] in " \u00a0\u202f":
+        left -= 1
     if left and text[left - 1] in "\"″":
         left -= 1
     digits = left
     while digits and (text[digits - 1].isdigit() or text[digits - 1] in ".,"):
         digits -= 1
     if digits == left or not text[left - 1].isdigit():
-        return match.group()  # no number before: "Windows x64", "TestxTest"
+        return "x"  # no number before: "Windows x64", "TestxTest"
     if _glued_before(text, digits, "") or text[digits:left] == "0":
-        return match.group()  # "v2x3", the hexadecimal "0x10"
-    return (NBSP + "×" + NBSP) if match["s1"] else "×"
+        return "x"  # "v2x3", the hexadecimal "0x10"
+    return "×"
 
 
 def _time(match: re.Match[str]) -> str:
@@ -715,7 +729,7 @@ def _followed_by_boundary(text: str, index: int) -> bool:
     if index == len(text):
         return True
     char = text[index]
-    return char.isspace() or char in _FOLLOW_OK
+    return char.isspace() or char in _FOLLOW_OK or char in _ZERO_WIDTH
 
 
 def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | None]:
@@ -754,6 +768,8 @@ def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | N
 def _transform(text: str, reglages: Reglages, html: bool) -> str:
     """All the rules on one joined string (sentinels included)."""
     has_digit = _HAS_DIGIT.search(text) is not None
+    if "," in text:  # first: the rules after it then see the space it adds
+        text = _COMMA_GLUED.sub(_comma_glued, text)
     if has_digit or _HAS_ROMAN.search(text):
         text = _ORDINAL.sub(lambda m: _ordinal(m, html), text)
         if SUP_TAG in text:
@@ -763,8 +779,6 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
     if '"' in text:
         text = _pair_quotes(text)
     text = _rewrite_before(text, _CLOSING, _ANY_GAP, _space_before_closing)
-    if "," in text:
-        text = _COMMA_GLUED.sub(", ", text)
     if "(" in text:
         text = _SPACE_AFTER_PAREN.sub(lambda m: "(" + _tags_of(m.group(1)), text)
     if "..." in text:
@@ -778,6 +792,8 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
     if has_digit:
         if "x" in text:
             text = _TIMES.sub(_times, text)
+            if "×" in text:
+                text = _TIMES_SPACES.sub(NBSP + "×" + NBSP, text)
         text = _NUMBER.sub(_number, text)
         text = _TIME.sub(_time, text)
         text = _DATE.sub(_date, text)
