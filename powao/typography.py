@@ -438,8 +438,9 @@ def _space_before_closing(text: str, gap_start: int, match: re.Match[str]) -> st
         while end < len(text) and text[end] == ".":
             end += 1
         # "..." is an ellipsis to be, and "…" never keeps a space before it
-        if end - match.start() not in (3, 4) and end < len(text) and _is_word(text[end]):
-            return None
+        run = end - match.start()
+        if run >= 5 or (run not in (3, 4) and end < len(text) and _is_word(text[end])):
+            return None  # leaders "....." keep their space
     return _tags_of(gap)
 
 
