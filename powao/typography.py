@@ -864,6 +864,8 @@ class _Builder:
         self.slots.append("")
 
 
+# A source holding one of these goes through _Builder.text piece by piece.
+_CAREFUL = re.compile("&#|[\ufdd0-\ufdef\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ODD = re.compile("&#(?:[xX][0-9a-fA-F]+|[0-9]+);?|[\ufdd0-\ufdef]|"
                   "[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -944,8 +946,7 @@ def _skip_to(pieces: list[str], index: int, pos: int, target: int) -> tuple[int,
 
 
 def _tokenize(source: str) -> _Builder:
-    builder = _Builder(careful="&#" in source or _RESERVED.search(source) is not None
-                       or _CONTROL.search(source) is not None)
+    builder = _Builder(careful=_CAREFUL.search(source) is not None)
     slots, seps, atoms = builder.slots, builder.seps, builder.atoms
     careful, cache = builder.careful, _TAG_CACHE
     pieces = _MARKUP_SPLIT.split(source)  # text, markup, text, markup, …, text

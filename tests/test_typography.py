@@ -264,6 +264,7 @@ def _skeleton(text: str) -> str:
     """What must survive: every visible character bar spacing and quote styles."""
     text = re.sub(r"[\s\ufeff\u200b\u2060]", "", text)
     text = text.replace("«", '"').replace("»", '"').replace("’", "'").replace("…", "...")
+    text = text.replace("×", "x")
     return re.sub(r"(?<!\.)\.{4}(?!\.)", "...", text)  # four dots are a slip for three
 
 
