@@ -291,7 +291,7 @@ def _ordinal_suffix(num: str, suffix: str) -> str | None:
 
 
 def _ordinal(match: re.Match[str], html: bool) -> str:
-    if _glued_before(match.string, match.start(), ".…,-#/&@+°"):
+    if _glued_before(match.string, match.start(), ".…,:-#/&@+°"):
         return match.group()  # v2eme, 1.2e, #4e…
     num = match["num"]
     suffix = _ordinal_suffix(num, match["suf"])
@@ -302,7 +302,7 @@ def _ordinal(match: re.Match[str], html: bool) -> str:
 
 def _ordinal_sup(match: re.Match[str]) -> str:
     suffix = match["suf"]
-    if not _SUFFIX_ANY.match(suffix) or _glued_before(match.string, match.start(), ".…,-#/&@+°"):
+    if not _SUFFIX_ANY.match(suffix) or _glued_before(match.string, match.start(), ".…,:-#/&@+°"):
         return match.group()
     correct = _ordinal_suffix(match["num"], suffix)
     if correct is None:
@@ -422,17 +422,27 @@ _GAP_SPACE = rf"{_INL}*+{_SPACE_CHAR}(?:{_SPACE_CHAR}|{_INL})*+"  # at least one
 _SPACE_AFTER_PAREN = re.compile(rf"\(({_GAP_SPACE})(?=[^\s\ufdd2\ufdd3{_ZERO_WIDTH}])")
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _paren_gap(match: re.Match[str]) -> str:
+    gap = match.group(1)
+    return match.group() if _BLANK_LINE.search(gap) else "(" + _tags_of(gap)
+
+
 def _has_space(gap: str) -> bool:
     return any(c not in _INL_CHARS for c in gap)
 
 
 def _space_before_closing(text: str, gap_start: int, match: re.Match[str]) -> str | None:
     gap = text[gap_start:match.start()]
-    if gap_start == 0 or not _has_space(gap):
-        return None
+    if gap_start == 0 or not _has_space(gap) or _BLANK_LINE.search(gap):
+        return None  # a blank line is a paragraph break (plain text), not a stray space
     prev = text[gap_start - 1]
     if prev.isspace() or prev in "«([\ufdd2\ufdd3":
         return None  # "« …", "( )", start of a block: not a stray space
+    if match.group() in ".…" and prev in ".…":
+        return None  # ". ...": two signs, not a stray space
     if match.group() == ".":  # a sentence dot or "...", not ".net" or ".5"
         end = match.end()
         while end < len(text) and text[end] == ".":
@@ -479,7 +489,10 @@ def _guillemet_close(space: str) -> Callable[[str, int, re.Match[str]], str | No
         prev = text[gap_start - 1] if gap_start else ""
         if not prev or prev.isspace() or prev in "«\ufdd2\ufdd3":
             return None
-        return _tags_of(text[gap_start:match.start()]) + space
+        gap = text[gap_start:match.start()]
+        if "\n" in gap and _BLANK_LINE.search(gap):
+            return None  # a paragraph break stays one
+        return _tags_of(gap) + space
     return decide
 
 
@@ -661,21 +674,22 @@ _CURRENCY = re.compile(r"(\d)[ \t\u00a0\u202f\u2009]*+(?=[%‰€$£])")
 
 
 # 4x4 m, 2 x 5, 99x122.21, 8.5"x10": the multiplication sign, spaced as written.
-_TIMES = re.compile(r"x(?=[ \u00a0\u202f]*\d)")
-_FACTOR = re.compile(r"[ \u00a0\u202f]*\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,]\d)")
+_TIMES_GAP = " \u00a0\u202f" + _ZERO_WIDTH
+_TIMES = re.compile(f"x(?=[{_TIMES_GAP}]*\\d)")
+_FACTOR = re.compile(f"[{_TIMES_GAP}]*" r"\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,:]\d)")
 
 
-_TIMES_SPACES = re.compile(r"[ \u00a0\u202f]+×[ \u00a0\u202f]+")
+_TIMES_SPACES = re.compile(f"[{_TIMES_GAP}]+×[{_TIMES_GAP}]+")
 
 
 def _times(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     factor = _FACTOR.match(text, end)
-    spaced = start > 0 and text[start - 1] in " \u00a0\u202f"
-    if not factor or spaced != (factor.group()[0] in " \u00a0\u202f"):
+    spaced = start > 0 and text[start - 1] in _TIMES_GAP
+    if not factor or spaced != (factor.group()[0] in _TIMES_GAP):
         return "x"  # "2 x5", "4x4m", "0x1F"
     left = start
-    while left and text[left - 1] in " \u00a0\u202f":
+    while left and text[left - 1] in _TIMES_GAP:
         left -= 1
     if left and text[left - 1] in "\"″":
         left -= 1
@@ -684,9 +698,24 @@ def _times(match: re.Match[str]) -> str:
         digits -= 1
     if digits == left or not text[left - 1].isdigit():
         return "x"  # no number before: "Windows x64", "TestxTest"
-    if _glued_before(text, digits, "") or text[digits:left] == "0":
+    if _glued_before(text, digits, ":×") or text[digits:left] == "0":
         return "x"  # "v2x3", the hexadecimal "0x10"
     return "×"
+
+
+# « 14:30 », « 14h30 », « 9h » → « 14 h 30 », « 9 h » (the French way, as the
+# toolchain prints its own times: see heure()).  « 1:25 » (a scale) needs two digits
+# of hours to be a time; « 14:30:15 », « v1.14:30 » are not touched.
+_CLOCK = re.compile(r"(?P<h>\d\d?)(?:(?P<colon>:)|h)(?P<mn>[0-5]\d)?(?!\w|[:.,]\d)")
+
+
+def _clock(match: re.Match[str]) -> str:
+    hours, minutes = match["h"], match["mn"]
+    if match["colon"] and (len(hours) != 2 or hours > "23" or minutes is None):
+        return match.group()
+    if _glued_before(match.string, match.start(), ".…,:/-+#&@°" + URL):
+        return match.group()
+    return str(int(hours)) + NBSP + "h" + (NBSP + minutes if minutes and minutes != "00" else "")
 
 
 def _time(match: re.Match[str]) -> str:
@@ -742,6 +771,8 @@ def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | N
             return None
         start, end, punct = match.start(), match.end(), match.group()
         gap = text[gap_start:start]
+        if "\n" in gap and _BLANK_LINE.search(gap):
+            return None  # a paragraph break stays one
         tags = _tags_of(gap)
         has_space = len(tags) != len(gap)
         if prev in "?!" and not has_space:
@@ -769,6 +800,8 @@ def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | N
 def _transform(text: str, reglages: Reglages, html: bool) -> str:
     """All the rules on one joined string (sentinels included)."""
     has_digit = _HAS_DIGIT.search(text) is not None
+    if has_digit:  # first: "09:00....", "09:00,x" must read the same on a second pass
+        text = _CLOCK.sub(_clock, text)
     if "," in text:  # first: the rules after it then see the space it adds
         text = _COMMA_GLUED.sub(_comma_glued, text)
     if has_digit or _HAS_ROMAN.search(text):
@@ -781,12 +814,14 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
         text = _pair_quotes(text)
     text = _rewrite_before(text, _CLOSING, _ANY_GAP, _space_before_closing)
     if "(" in text:
-        text = _SPACE_AFTER_PAREN.sub(lambda m: "(" + _tags_of(m.group(1)), text)
+        text = _SPACE_AFTER_PAREN.sub(_paren_gap, text)
     if "..." in text:
         text = _ELLIPSIS.sub(_ellipsis, text)
     if "«" in text:
         space = reglages.guillemets
-        text = _GUILLEMET_OPEN.sub(lambda m: "«" + space + _tags_of(m.group(1)), text)
+        text = _GUILLEMET_OPEN.sub(
+            lambda m: m.group() if "\n" in m.group(1) and _BLANK_LINE.search(m.group(1))
+            else "«" + space + _tags_of(m.group(1)), text)
     if "»" in text:
         text = _rewrite_before(text, _GUILLEMET_CLOSE, _ANY_GAP,
                                _guillemet_close(reglages.guillemets))
@@ -1026,3 +1061,44 @@ def typographier_texte(texte: str, reglages: Reglages = Reglages()) -> str:
         if index < len(builder.atoms):
             out.append(builder.atoms[index])
     return "".join(out)
+
+
+# --- clock times and durations ------------------------------------------------------
+# One convention everywhere (site, fiches, kits, livre blanc, command line), the rule
+# the engine applies to text: « 14 h », « 14 h 30 », « 9 h 05 » for a time of day,
+# « 45 min », « 2 h », « 1 h 30 » for a duration.  The spaces are no-break (U+00A0).
+# The browser's recomputed times (site JavaScript) follow the same rule.
+_HEURE_SAISIE = re.compile(
+    r"\s*(?P<h>[01]?\d|2[0-3])\s*(?:(?P<colon>:)|[hH])\s*(?P<mn>[0-5]\d)?\s*\Z")
+
+
+def lire_heure(texte: str) -> int | None:
+    """Minutes since midnight from « 14:00 », « 9:05 », « 14h », « 14 h 30 »; else None."""
+    match = _HEURE_SAISIE.match(texte.replace(NBSP, " ").replace(NNBSP, " "))
+    if match is None or (match["colon"] and match["mn"] is None):
+        return None
+    return int(match["h"]) * 60 + int(match["mn"] or 0)
+
+
+def heure(valeur: int | str) -> str:
+    """A time of day: 840 or « 14:00 » → « 14 h », « 14:30 » → « 14 h 30 », 545 → « 9 h 05 ».
+
+    Minutes past midnight wrap round (a session may end after midnight).  A text
+    that is no time is returned as it is.
+    """
+    if isinstance(valeur, str):
+        minutes = lire_heure(valeur)
+        if minutes is None:
+            return valeur
+    else:
+        minutes = valeur
+    h, mn = divmod(minutes % (24 * 60), 60)
+    return f"{h}{NBSP}h" + (f"{NBSP}{mn:02d}" if mn else "")
+
+
+def duree(minutes: int) -> str:
+    """A duration: 45 → « 45 min », 120 → « 2 h », 90 → « 1 h 30 », 65 → « 1 h 05 »."""
+    if minutes < 60:
+        return f"{minutes}{NBSP}min"
+    h, mn = divmod(minutes, 60)
+    return f"{h}{NBSP}h" + (f"{NBSP}{mn:02d}" if mn else "")
