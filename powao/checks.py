@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import model as m
-from .errors import Report, suggestion
+from .errors import Report, set_working_on, suggestion
 from .loader import Corpus
 from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan, strings
 from .sources import Source
@@ -14,7 +14,7 @@ from .sources import Source
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
                   re.IGNORECASE)
 
-MAYBE_HTML = re.compile(r"<|javascript", re.I)  # cheap test before the patterns below
+MAYBE_HTML = re.compile(r"<|script|&|data\s*:", re.I)  # cheap test before the patterns below
 FORBIDDEN_HTML = [
     (re.compile(r"<\s*script\b", re.I), "balise <script>"),
     (re.compile(r"<\s*style\b", re.I), "balise <style>"),
@@ -25,9 +25,14 @@ FORBIDDEN_HTML = [
     (re.compile(r"<\s*meta\b", re.I), "balise <meta>"),
     (re.compile(r"<\s*form\b", re.I), "balise <form>"),
     (re.compile(r"<\s*base\b", re.I), "balise <base>"),
-    (re.compile(r"<[^>]*\son[a-z]+\s*=", re.I), "attribut de gestion d'événement (on…=)"),
-    (re.compile(r"<[^>]*\sstyle\s*=", re.I), "attribut style"),
-    (re.compile(r"javascript\s*:", re.I), "adresse javascript:"),
+    (re.compile(r"<\s*svg\b", re.I), "balise <svg>"),
+    (re.compile(r"<\s*math\b", re.I), "balise <math>"),
+    (re.compile(r"<\s*template\b", re.I), "balise <template>"),
+    (re.compile(r"<[^>]*[\s/\"'`]on[a-z]+\s*=", re.I), "attribut de gestion d'événement (on…=)"),
+    (re.compile(r"<[^>]*[\s/\"'`]style\s*=", re.I), "attribut style"),
+    (re.compile(r"(?:java|vb)\s*script\s*:|&#0*(?:106|x0*6a);|&Tab;|&NewLine;", re.I),
+     "adresse javascript:"),
+    (re.compile(r"data\s*:\s*(?:text|image/svg|application)", re.I), "adresse data:"),
     (re.compile(r"@import\b", re.I), "directive @import"),
 ]
 
@@ -39,9 +44,39 @@ def check(corpus: Corpus, report: Report) -> None:
     _check_trainings(corpus, report)
     _check_livre(corpus, report)
     for source in corpus.sources:
+        set_working_on(source.rel)
         if source.body or source.path.suffix == ".md":
             check_body(corpus, source, report)
         check_fields(corpus, source, report)
+        _check_placeholders(source, report)
+    _check_output_paths(corpus, report)
+
+
+def _check_output_paths(corpus: Corpus, report: Report) -> None:
+    """Two sources that would be published at the same place: one would silently
+    replace the other. Both are named."""
+    from .urls import Urls
+    for path, first, second in Urls(corpus).collisions:
+        where = path[:-3] + ".html" if path.endswith(".md") else path
+        blame = second if "/" in second or second.endswith((".md", ".yml")) else first
+        report.error(blame, 1, f"ce contenu serait publié à la même adresse ({where}) que "
+                     f"{first if blame == second else second} : l'un remplacerait l'autre. "
+                     "Renommez le fichier (ou changez son champ « id »)", "id")
+
+
+PLACEHOLDER = re.compile(r"(?<!\w)à compléter(?!\w)", re.I)
+
+
+def _check_placeholders(source: Source, report: Report) -> None:
+    """Text left from `build.py new` in a file that is no longer a draft."""
+    meta = source.meta if isinstance(source.meta, dict) else {}
+    if meta.get("statut", "brouillon") == "brouillon" or not PLACEHOLDER.search(source.text):
+        return
+    for index, line in enumerate(source.text.split("\n"), start=1):
+        if PLACEHOLDER.search(line) and not line.lstrip().startswith("#"):
+            report.warn(source.rel, index, "texte d'exemple « À compléter » encore présent : "
+                        "remplacez-le par le vrai contenu (ou repassez le fichier en "
+                        "« statut: brouillon »)")
 
 
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
@@ -186,7 +221,8 @@ def data_namespace(corpus: Corpus) -> dict[str, Any]:
 def _data_keys(corpus: Corpus) -> list[str]:
     prog = corpus.programme
     keys = [f"chiffres.{k}" for k in (prog.chiffres if prog else {})]
-    keys += [f"programme.{k}" for k in m.Programme.model_fields]
+    keys += [f"programme.{k}" for k, f in m.Programme.model_fields.items()
+             if f.annotation in (str, int, float) or "str" in str(f.annotation)]
     return keys
 
 
@@ -277,9 +313,16 @@ def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -
     if token.kind == "data":
         try:
             lookup(data_namespace(corpus), token.value)
-        except (KeyError, TypeError, AttributeError):
+        except KeyError:
+            hint = suggestion(token.value, _data_keys(corpus)) or (
+                " Écrivez « {{ chiffres.NOM }} » pour un chiffre clé ou « {{ programme.CHAMP }} » "
+                "pour un texte du programme.")
             report.error(source.rel, token.line, f"donnée « {token.value} » introuvable dans "
-                         f"content/data/programme.yml.{suggestion(token.value, _data_keys(corpus))}")
+                         f"content/data/programme.yml.{hint}")
+        except TypeError:
+            report.error(source.rel, token.line, f"donnée « {token.value} » : ce n'est pas une "
+                         "valeur simple (texte ou nombre) ; citez un champ précis, par exemple "
+                         "« {{ chiffres.jeunes_mentores }} » ou « {{ programme.nom }} »")
     elif token.kind == "block":
         _check_block(corpus, source, token, report)
     elif token.kind == "xref":
@@ -325,7 +368,12 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
         report.error(source.rel, token.line, f"{what} « {target} » refusé : seuls les chemins "
                      "relatifs vers un fichier du projet sont acceptés")
         return
-    path_part = target.split("#", 1)[0].split("?", 1)[0]
+    path_part = target.split("#", 1)[0]
+    if "?" in path_part:
+        plain = path_part.split("?", 1)[0]
+        report.error(source.rel, token.line, f"{what} « {target} » : un lien vers un fichier du "
+                     f"projet ne prend pas de paramètres « ?… » ; écrivez « {plain} »")
+        return
     if path_part.startswith("/"):
         report.error(source.rel, token.line, f"{what} « {target} » refusé : chemin absolu ; "
                      "écrivez un chemin relatif au fichier (par exemple images/photo.png)")
@@ -341,7 +389,17 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
         report.error(source.rel, token.line, f"{what} vers « {target} » : fichier introuvable. "
                      "Vérifiez le nom et le dossier (le chemin est relatif au fichier)")
         return
+    if resolved.is_dir():
+        report.error(source.rel, token.line, f"{what} « {target} » : c'est un dossier ; liez un "
+                     "fichier précis (par exemple images/photo.png)")
+        return
+    if not resolved.is_file():
+        report.error(source.rel, token.line, f"{what} « {target} » : ce n'est pas un fichier "
+                     "ordinaire ; liez un fichier du projet")
+        return
+    if resolved.suffix == ".md" and token.kind == "link":
+        return
     from .images import problem
-    reason = problem(resolved) if resolved.is_file() else None
+    reason = problem(resolved, image=token.kind == "image")
     if reason:
-        report.error(source.rel, token.line, f"« {target} » : {reason}")
+        report.error(source.rel, token.line, f"{what} « {target} » : {reason}")
