@@ -10,9 +10,10 @@ The fragments are the real white-paper chapters and workshops, rendered to HTML
 with python-markdown (tables, attributes) and cut at block boundaries into pieces
 of about 5 KB, as the site and the PDFs hand them to the engine.  The snapshot of
 the sources is taken from git (``--rev``, default ``HEAD``) so that a before/after
-comparison runs on the very same text.  Each round times every fragment once;
-the figure reported is the best round (the machine is shared: the best round is
-the one least disturbed), normalised to 5 000 bytes, with the median beside it.
+comparison runs on the very same text.  Each round times every fragment once, in
+CPU time of this process (the machine is shared: wall time mostly measures the
+other processes); the figure reported is the best round, normalised to 5 000
+bytes, with the median beside it.
 ``--compare REV`` loads the engine of another revision and times both,
 interleaved round by round, so that load affects both alike.  With ``--json``, the
 figures are written next to this script.
