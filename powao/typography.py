@@ -1,7 +1,7 @@
 """French typography for rendered HTML fragments, shared by the site and the PDFs.
 
 Only text nodes change: tags, attribute values and comments are copied byte for byte,
-and so are protected zones (``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``script``,
+and so are protected zones (``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``tt``, ``script``,
 ``style``, ``math``, ``svg``, ``textarea`` and anything with ``class="notypo"``),
 URLs and e-mail addresses.  The engine is idempotent and never raises.
 
@@ -20,13 +20,22 @@ How it works
    into exactly the original text nodes; a node whose text did not change keeps
    its original bytes, a changed one is re-escaped (``&``, ``<``, ``>``).
 
+Control characters (and references to them) are cut out as transparent atoms, so a
+text node holding one is still processed.
+
 Rules (in the order they run; the order matters for idempotence)
 ----------------------------------------------------------------
-* ordinals: ``2ème``/``2eme`` → ``2<sup>e</sup>``, ``1ère`` → ``1<sup>re</sup>``,
-  ``2nd`` → ``2<sup>d</sup>``, ``XXIe`` → ``XXI<sup>e</sup>`` (plain letters in text mode);
+* clock times: ``14:30``, ``14h30``, ``9h`` → ``14 h 30``, ``9 h`` (as heure() prints);
+* a comma glued to the next word gets its space (``mot,mot``);
+* ordinals: ``2ème``/``2eme``/``2ÈME`` → ``2<sup>e</sup>``, ``1ère`` → ``1<sup>re</sup>``,
+  ``2nd`` → ``2<sup>d</sup>``, ``XXIe`` → ``XXI<sup>e</sup>`` (plain letters in text mode),
+  and the suffix inside an author's ``1<sup>ère</sup>``;
 * typewriter apostrophe between letters → ’;
-* straight double quotes → « » when every quote of the block pairs unambiguously;
-* no space before ``, . … )`` nor after ``(``; ``...`` → …;
+* straight double quotes → « », pair by pair (inner spaces allowed; a stray quote or
+  an inch mark stays straight; nested straight quotes leave the block unchanged);
+* no space (ordinary, no-break or zero-width) before ``, . … )`` nor after ``(``;
+  ``...`` and ``....`` → …;
+* ``4x4 m``, ``2 x 5`` → ``4×4 m``, ``2 × 5``;
 * spaces inside « » (setting), numbers (groups of three with U+202F, with the many
   exceptions: years, postcodes, phones, times, versions, references), a number glued
   to the next word with U+00A0, ``14 h 30``, ``14 juillet 2025``, ``25 %``, ``400 €``;
