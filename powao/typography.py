@@ -370,27 +370,30 @@ def _quote_pairs(segment: str) -> list[tuple[int, int]]:
 
     Read left to right: an opening quote waits for the next closing one.  A quote
     that cannot take part (an inch mark "5\"", a stray one) is left straight and
-    does not stop the others.  Two quotes that both only open (nested quotes, or a
-    stray opener before a real pair) are ambiguous: then none of the block pairs.
+    does not stop the others.  Two opening quotes in a row are nested quotes when
+    enough closing ones follow (ambiguous: then none of the block pairs); otherwise
+    the first one was a stray.
     """
-    pairs: list[tuple[int, int]] = []
-    pending, pending_kind = -1, ""
+    quotes = []
     index = segment.find('"')
     while index != -1:
         kind = _quote_kind(segment, index)
-        if kind == "N":
-            pass
-        elif pending < 0:
+        if kind != "N":
+            quotes.append((index, kind))
+        index = segment.find('"', index + 1)
+    pairs: list[tuple[int, int]] = []
+    pending, pending_kind = -1, ""
+    for rank, (index, kind) in enumerate(quotes):
+        if pending < 0:
             if kind != "C":
                 pending, pending_kind = index, kind
         elif kind != "O":
             pairs.append((pending, index))
             pending = -1
-        elif pending_kind == "O":
-            return []
-        else:  # the "both ways" quote before was a stray one
+        elif pending_kind == "O" and sum(k != "O" for _, k in quotes[rank + 1:]) >= 2:
+            return []  # "a "b" c": nested straight quotes
+        else:  # the quote before was a stray one
             pending, pending_kind = index, kind
-        index = segment.find('"', index + 1)
     return pairs
 
 

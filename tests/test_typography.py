@@ -122,6 +122,7 @@ CASES = [
     ('Le " Chat Botté ".', "Le «\u00a0Chat Botté\u00a0»."),
     ('Un écran de 5" et "oui" dit-il', 'Un écran de 5" et «\u00a0oui\u00a0» dit-il'),
     ('Seul : " ! Mais "ok".', 'Seul\u00a0: "\u202f! Mais «\u00a0ok\u00a0».'),
+    ('"Début sans fin et "paire" ici', '"Début sans fin et «\u00a0paire\u00a0» ici'),
     ('en ".docx" ou ".odt"', "en «\u00a0.docx\u00a0» ou «\u00a0.odt\u00a0»"),
     ("1ÈRE, 2ÈME, 3ÈMES, 1ER, XXIÈME", "1<sup>re</sup>, 2<sup>e</sup>, 3<sup>es</sup>, 1<sup>er</sup>, XXI<sup>e</sup>"),
     ("2E, 3D, IER, VERS, DERNIER", "2E, 3D, IER, VERS, DERNIER"),
