@@ -382,3 +382,14 @@ def test_a_render_timeout_is_said_in_french(monkeypatch, tmp_path):
     assert pages == 0
     assert error == ("le rendu de fiches/x.pdf a dépassé 0.05 s et a été arrêté : le document "
                      "est sans doute trop long ou mal formé")
+
+
+def test_a_site_cache_edited_by_hand_is_not_republished(published, capsys, tmp_path):
+    import shutil
+    projet = make_project(tmp_path / "p")
+    shutil.copytree(published.root / ".cache", projet.root / ".cache")
+    entry = next(p for p in (projet.root / ".cache" / "site").iterdir() if p.is_dir())
+    (entry / "index.html").write_text("<p>abîmé</p>", encoding="utf-8")
+    assert projet.run("--jobs", "1", capsys=capsys)[0] == 0
+    home = (projet.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "abîmé" not in home and "POWAO" in home
