@@ -25,7 +25,8 @@ text node holding one is still processed.
 
 Rules (in the order they run; the order matters for idempotence)
 ----------------------------------------------------------------
-* clock times: ``14:30``, ``14h30``, ``9h`` → ``14 h 30``, ``9 h`` (as heure() prints);
+* clock times: ``14:30``, ``14h30``, ``9h`` → ``14 h 30``, ``9 h`` (the sign only, the
+  digits stay; the toolchain's own times are written by heure());
 * a comma glued to the next word gets its space (``mot,mot``);
 * ordinals: ``2ème``/``2eme``/``2ÈME`` → ``2<sup>e</sup>``, ``1ère`` → ``1<sup>re</sup>``,
   ``2nd`` → ``2<sup>d</sup>``, ``XXIe`` → ``XXI<sup>e</sup>`` (plain letters in text mode),
@@ -763,7 +764,9 @@ def _clock(match: re.Match[str]) -> str:
         return match.group()
     if _glued_before(match.string, match.start(), ".…,:/-+#&@°" + URL):
         return match.group()
-    return str(int(hours)) + NBSP + "h" + (NBSP + minutes if minutes and minutes != "00" else "")
+    # Only the sign changes: the digits stay as the author wrote them ("09:00" →
+    # "09 h 00"); the toolchain's own times are written by heure().
+    return hours + NBSP + "h" + (NBSP + minutes if minutes else "")
 
 
 def _time(match: re.Match[str]) -> str:
