@@ -197,6 +197,12 @@ CAS = [
     Cas(JT + "Fixer/NoSpaceBeforeCommaTest", "Seule 1,7 million de personnes",
         "Seule 1,7&nbsp;million de personnes",
         "a number glued to the noun it counts (JoliTypo's Unit fixer does it too)"),
+    Cas(JT + "JoliTypoTest::testSimpleInstance", "Coucou...", "Coucou&hellip;"),
+    Cas(JT + "JoliTypoTest::testProtectedTags (pre)",
+        "<p>Fixed...</p> <pre>Not fixed...</pre> <p>Fixed...</p>",
+        "<p>Fixed&hellip;</p> <pre>Not fixed...</pre> <p>Fixed&hellip;</p>"),
+    Cas(JT + "JoliTypoTest::testXmlPrefixedContent", "<p>Hey épic dude...</p>",
+        "<p>Hey &eacute;pic dude&hellip;</p>"),
     # --- JoliTypo: the French preset on whole paragraphs (FrenchTest) ------------------------
     Cas(JT + "FrenchTest::testFixFullText", "<p>Ceci est à remplacer par une fâble :p</p>",
         "<p>Ceci est &agrave; rempla&shy;cer par une f&acirc;ble&nbsp;:p</p>"),
