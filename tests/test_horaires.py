@@ -121,3 +121,11 @@ def test_times_as_a_mentor_reads_them(build):
     assert "=HEURE(14:30)" in fiche
     kit = flat(" ".join(pdf_text(p) for p in build.rglob("kits/*.pdf")))
     assert "pour une séance commençant à 14 h." in kit
+
+
+def test_every_minute_of_the_day_reads_back():
+    for minutes in range(24 * 60):
+        printed = heure(minutes)
+        assert lire_heure(printed) == minutes, printed
+        assert lire_heure(f"{minutes // 60:02d}:{minutes % 60:02d}") == minutes
+        assert not HH_MM.search(printed)
