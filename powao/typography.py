@@ -35,6 +35,8 @@ Rules (in the order they run; the order matters for idempotence)
 * no space (ordinary, no-break or zero-width) before ``, . … )`` nor after ``(``;
   ``...`` and ``....`` → …;
 * ``4x4 m``, ``2 x 5`` → ``4×4 m``, ``2 × 5``;
+* ``-8000°C`` → ``-8000 °C`` (°C and °F only); ``1 ère`` → ``1<sup>re</sup>``;
+* spaces inside ‹ › like « »; none inside “ ”;
 * spaces inside « » (setting), numbers (groups of three with U+202F, with the many
   exceptions: years, postcodes, phones, times, versions, references), a number glued
   to the next word with U+00A0, ``14 h 30``, ``14 juillet 2025``, ``25 %``, ``400 €``;
@@ -129,7 +131,7 @@ _URL_SCHEME = re.compile(
 _EMAIL_DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
 _TLD = re.compile(r"\.(?:fr|com|org|net|eu|io|info|gouv|paris)(?![\w\-])")
 _URL_PATH = re.compile(rf"/{_URL_BODY}*")
-_URL_TRAILING = ".,;:!?'\"»…’”"
+_URL_TRAILING = ".,;:!?'\"»›…’”"
 _URL_GLUE = "@.+-/…"  # a URL glued to one of these (or to a letter) is not one
 
 
@@ -261,6 +263,37 @@ _ORDINAL = re.compile(
 # "1<sup>ère</sup>", "XXI<sup>ème</sup>": the suffix inside the author's own <sup>.
 _ORDINAL_SUP = re.compile(
     r"(?P<num>[1-9IVXLCDM][0-9IVXLCDM]*)\ufdd7(?P<suf>[^\W\d_]{1,6})(?=\ufdd8)")
+# "la 1 ère fois", "le 2 ème": a typing slip, the suffix joins its number.  Found
+# from the "è" (a literal first character keeps the scan fast).
+_SPACED_SUFFIX = re.compile(r"è(?=(?:me|re)s?(?!\w))")
+_SPACED_GAP = " \u00a0\u202f" + _ZERO_WIDTH
+
+
+def _spaced_ordinals(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for match in _SPACED_SUFFIX.finditer(text):
+        suffix = match.start()
+        if suffix > 0 and text[suffix - 1] == "i":
+            suffix -= 1  # "ième"
+        gap = suffix
+        while gap > last and text[gap - 1] in _SPACED_GAP:
+            gap -= 1
+        digits = gap
+        while digits > last and gap - digits < 3 and text[digits - 1] in "0123456789":
+            digits -= 1
+        if gap == suffix or digits == gap or text[digits] == "0":
+            continue
+        if _glued_before(text, digits, ".,"):
+            continue  # "1234 ème", "v2 ème", "1,5 ère"
+        out.append(text[last:gap])
+        last = suffix
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 _SUFFIX_ANY = re.compile(rf"(?:{_SUFFIX_LOWER}|{_SUFFIX_UPPER})\Z")
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 
@@ -324,8 +357,8 @@ _APOSTROPHE = re.compile(rf"'(?<=[^\W\d_]')(?={_INL}*+(?:[^\W\d_]|[{OPAQUE}«\"�
 
 # --- rule 3: straight double quotes -------------------------------------------------
 _QUOTE_CONTEXT = re.compile(r"(\ufdd3|\n[ \t]*\n)")  # blocks and blank lines
-_OPENERS = "([{«“‘—–-/"
-_CLOSERS = ".,;:!?)]}…»"
+_OPENERS = "([{«‹“‘—–-/"
+_CLOSERS = ".,;:!?)]}…»›"
 _AFTER_CLOSE = "-—–/'’”"
 
 
@@ -450,7 +483,7 @@ def _space_before_closing(text: str, gap_start: int, match: re.Match[str]) -> st
     if gap_start == 0 or not _has_space(gap) or _BLANK_LINE.search(gap):
         return None  # a blank line is a paragraph break (plain text), not a stray space
     prev = text[gap_start - 1]
-    if prev.isspace() or prev in "«([\ufdd2\ufdd3":
+    if prev.isspace() or prev in "«‹“([\ufdd2\ufdd3":
         return None  # "« …", "( )", start of a block: not a stray space
     if match.group() in ".…" and prev in ".…":
         return None  # ". ...": two signs, not a stray space
@@ -493,12 +526,27 @@ def _ellipsis(match: re.Match[str]) -> str:
 _GAP_ANY = f"[\\s{_ZERO_WIDTH}\ufdd0\ufdd5-\ufdd8]*+"
 _GUILLEMET_OPEN = re.compile(rf"«({_GAP_ANY})(?=[^\s»\ufdd2\ufdd3{_ZERO_WIDTH}])")
 _GUILLEMET_CLOSE = re.compile("»")
+# Single guillemets ‹ › (quotes inside quotes) take the same spaces; English quotes
+# “ ” (also used inside « ») take none.
+_SINGLE_OPEN = re.compile(rf"‹({_GAP_ANY})(?=[^\s›\ufdd2\ufdd3{_ZERO_WIDTH}])")
+_SINGLE_CLOSE = re.compile("›")
+_ENGLISH_OPEN = re.compile(rf"“({_GAP_ANY})(?=[^\s”\ufdd2\ufdd3{_ZERO_WIDTH}])")
+_ENGLISH_CLOSE = re.compile("”")
+
+
+def _inner_gap(opening: str, space: str) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        gap = match.group(1)
+        if "\n" in gap and _BLANK_LINE.search(gap):
+            return match.group()  # a paragraph break stays one
+        return opening + space + _tags_of(gap)
+    return replace
 
 
 def _guillemet_close(space: str) -> Callable[[str, int, re.Match[str]], str | None]:
     def decide(text: str, gap_start: int, match: re.Match[str]) -> str | None:
         prev = text[gap_start - 1] if gap_start else ""
-        if not prev or prev.isspace() or prev in "«\ufdd2\ufdd3":
+        if not prev or prev.isspace() or prev in "«‹“\ufdd2\ufdd3":
             return None
         gap = text[gap_start:match.start()]
         if "\n" in gap and _BLANK_LINE.search(gap):
@@ -591,7 +639,13 @@ def _counted_word(word: str) -> bool:
     if word in _UNITS:
         return True
     base = _base_word(word)
-    return word[0].islower() and base not in _STOPWORDS and base not in _MONTHS
+    return (word[0].islower() and base not in _STOPWORDS and base not in _MONTHS
+            and base not in _LOOSE_SUFFIXES)
+
+
+# "2 ème" is an ordinal typed apart (see _spaced_ordinals), never a counted word.
+_LOOSE_SUFFIXES = {stem + plural for stem in ("ère", "ème", "ième", "ere", "eme", "ieme")
+                   for plural in ("", "s")}
 
 
 def _counts(number: str, word: str) -> bool:
@@ -688,6 +742,7 @@ _CURRENCY = re.compile(r"(\d)[ \t\u00a0\u202f\u2009]*+(?=[%‰€$£])")
 
 
 # 4x4 m, 2 x 5, 99x122.21, 8.5"x10": the multiplication sign, spaced as written.
+_DEGREES = re.compile(r"°(?<=[0-9]°)(?=[CF](?!\w))")
 _TIMES_GAP = " \u00a0\u202f" + _ZERO_WIDTH
 _TIMES = re.compile(f"x(?=[{_TIMES_GAP}]*\\d)")
 _FACTOR = re.compile(f"[{_TIMES_GAP}]*" r"\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,:]\d)")
@@ -750,8 +805,8 @@ def _abbreviation(match: re.Match[str]) -> str:
 # --- rule 9: space before : ; ! ? ---------------------------------------------------
 _HIGH_PUNCT = re.compile(r"[:;!?](?:(?<=[!?])[!?]*+)?")  # ":", ";" or a run "?!"
 _SCHEME_BEFORE = re.compile(r"(?i)(?:https?|ftps?|mailto|file|urn|javascript)\Z")
-_AFTER_WORD = "»)]…\"”’%‰€$£°_" + OPAQUE + URL  # may carry a high punctuation mark
-_FOLLOW_OK = set("»«)]}\"”’'.,;:!?…-—–") | {BREAK, BLOCK}
+_AFTER_WORD = "»›)]…\"”’%‰€$£°_" + OPAQUE + URL  # may carry a high punctuation mark
+_FOLLOW_OK = set("»«›‹)]}\"”’'.,;:!?…-—–") | {BREAK, BLOCK}
 
 
 def _followed_by_boundary(text: str, index: int) -> bool:
@@ -804,6 +859,8 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
     has_digit = _HAS_DIGIT.search(text) is not None
     if "," in text:  # first: the rules after it then see the space it adds
         text = _COMMA_GLUED.sub(_comma_glued, text)
+    if has_digit and "è" in text:
+        text = _spaced_ordinals(text)
     if has_digit or _HAS_ROMAN.search(text):
         text = _ORDINAL.sub(lambda m: _ordinal(m, html), text)
         if SUP_TAG in text:
@@ -825,7 +882,18 @@ def _transform(text: str, reglages: Reglages, html: bool) -> str:
     if "»" in text:
         text = _rewrite_before(text, _GUILLEMET_CLOSE, _ANY_GAP,
                                _guillemet_close(reglages.guillemets))
+    if "‹" in text:
+        text = _SINGLE_OPEN.sub(_inner_gap("‹", reglages.guillemets), text)
+    if "›" in text:
+        text = _rewrite_before(text, _SINGLE_CLOSE, _ANY_GAP,
+                               _guillemet_close(reglages.guillemets))
+    if "“" in text:
+        text = _ENGLISH_OPEN.sub(_inner_gap("“", ""), text)
+    if "”" in text:
+        text = _rewrite_before(text, _ENGLISH_CLOSE, _ANY_GAP, _guillemet_close(""))
     if has_digit:
+        if "°" in text:  # "-8000°C" → "-8000 °C" (known scales only: "42°CA" stays)
+            text = _DEGREES.sub(NBSP + "°", text)
         if "x" in text:
             text = _TIMES.sub(_times, text)
             if "×" in text:
@@ -951,7 +1019,7 @@ def _classify(match: re.Match[str], source: str) -> tuple[str, int]:
         name = name.lower()
         attrs = match["attrs"]
         phrasing = name in _PHRASING
-        if name == "sup" and not attrs.strip():
+        if name == "sup" and not attrs.rstrip().endswith("/"):
             sep = SUP_END if match["close"] else SUP_TAG
         elif match["close"]:
             sep = INLINE if phrasing else BLOCK

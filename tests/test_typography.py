@@ -131,6 +131,11 @@ CASES = [
     ("20 °F et 20 °C", "20\u00a0°F et 20\u00a0°C"),
     ("4x4 m, 2 x 5 m, 0x1F, 0x10, Windows x64", "4×4\u00a0m, 2\u00a0×\u00a05\u00a0m, 0x1F, 0x10, Windows x64"),
     ("F,bar et 1,5 et 3,mot", "F, bar et 1,5 et 3,mot"),
+    ("Bonjour « monsieur ‹  typographe  › »", "Bonjour «\u00a0monsieur ‹\u00a0typographe\u00a0›\u00a0»"),
+    ("il a dit “  oui  ” puis ‘ non ’", "il a dit “oui” puis ‘ non ’"),
+    ("la 1 ère fois, la 2   ème, 1234 ème, en 2010 ère", "la 1<sup>re</sup> fois, la 2<sup>e</sup>, 1234 ème, en 2010 ère"),
+    ('la 1<sup class="x">ère</sup> fois', 'la 1<sup class="x">re</sup> fois'),
+    ("-8000°C, 36,1 °C, 42°CA, 20°", "-8000\u00a0°C, 36,1\u00a0°C, 42°CA, 20°"),
     ("<p><tt>a : b</tt> <var>x ?</var> <samp>« c »</samp> <kbd>d!</kbd></p>",
      "<p><tt>a : b</tt> <var>x ?</var> <samp>« c »</samp> <kbd>d!</kbd></p>"),
     # --- the reference sentence ------------------------------------------------------
