@@ -8,7 +8,9 @@ Sources (each case names its file):
   preset uses: ``Fixer/FrenchNoBreakSpaceTest``, ``FrenchQuotesTest``,
   ``CurlyQuoteTest``, ``EllipsisTest``, ``DimensionTest``, ``UnitTest``,
   ``NoSpaceBeforeCommaTest``, ``SmartQuotesTest`` (``jolicode/JoliTypo``);
-* typographeur — ``tests/test_*.py`` and ``tests/examples/`` (``brunobord/typographeur``).
+* typographeur — ``tests/test_*.py`` and ``tests/examples/`` (``brunobord/typographeur``);
+* and, beyond the three named by the issue, typographer.js — ``test/punctuation/``,
+  ``test/abbreviation/``, ``test/unit/`` (``daformat/typographer.js``), text output.
 
 Normalisations applied to both the expected text and ours (what French usage
 allows both ways, or what only the notation differs in):
@@ -61,6 +63,9 @@ SPIP_FR = "SPIP ecrire/tests/Typographie/FrTest.php"
 SPIP_TYPO = "SPIP ecrire/tests/Texte/TypoTest.php"
 JT = "JoliTypo tests/JoliTypo/Tests/"
 TG = "typographeur tests/"
+TJ = "typographer.js test/"
+ANY_SPACES = ("\f\n\r\t\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
 
 CAS = [
     # --- SPIP: typographie_fr ---------------------------------------------------------
@@ -324,6 +329,69 @@ CAS = [
         "<title>Ici , je mets des (  grosses  ) fautes!</title>",
         "the engine works on body fragments: a <title> is raw text, left alone (page "
         "titles are typeset on their own, as plain text)"),
+]
+
+CAS += [
+    Cas(TJ + "punctuation/fr_FR-exclamation-mark", "Bonjour typographer!", "Bonjour typographer\u202f!"),
+    Cas(TJ + "punctuation/fr_FR-exclamation-mark", "Bonjour typographer   !",
+        "Bonjour typographer\u202f!"),
+    Cas(TJ + "punctuation/fr_FR-exclamation-mark", f"Bonjour typographer {ANY_SPACES}!",
+        "Bonjour typographer\u202f!"),
+    Cas(TJ + "punctuation/fr_FR-semicolon", f"Bonjour typographer {ANY_SPACES}; enchanté",
+        "Bonjour typographer\u202f; enchanté"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks", "Bonjour «typographer»", "Bonjour «\u202ftypographer\u202f»"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks", "Bonjour «   typographer     »",
+        "Bonjour «\u202ftypographer\u202f»"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks", f"Bonjour « {ANY_SPACES}typographer {ANY_SPACES}»",
+        "Bonjour «\u202ftypographer\u202f»"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks",
+        "Bonjour «typographer», il existe &laquo;plusieurs&raquo; façons de &#xab;représenter&#xbb;",
+        "Bonjour «\u202ftypographer\u202f», il existe «\u202fplusieurs\u202f» façons de "
+        "«\u202freprésenter\u202f»"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks", "Bonjour ‹typographer›", "Bonjour ‹\u202ftypographer\u202f›"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks", "Bonjour « monsieur ‹   typographer  ›     »",
+        "Bonjour «\u202fmonsieur ‹\u202ftypographer\u202f›\u202f»"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks", "Bonjour “    typographer  ”", "Bonjour “typographer”"),
+    Cas(TJ + "punctuation/fr_FR-quote-marks", "Bonjour ‘    typographer  ’", "Bonjour ‘    typographer  ’",
+        "’ is also the apostrophe: spaces around single English quotes are left alone"),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 1ère fois pour moi.",
+        "C’est la 1<sup>re</sup> fois pour moi.",
+        "in HTML the suffix is set in <sup> (typographer.js's text output leaves it on the line)"),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 1 ère fois pour moi.",
+        "C’est la 1<sup>re</sup> fois pour moi.", "suffix in <sup>, as above"),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 1    ère fois pour moi.",
+        "C’est la 1<sup>re</sup> fois pour moi.", "suffix in <sup>, as above"),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 1ÈRE fois pour moi.",
+        "C’est la 1<sup>re</sup> fois pour moi.", "suffix in <sup>, as above"),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 1<sup>ère</sup> fois pour moi.",
+        "C’est la 1<sup>re</sup> fois pour moi."),
+    Cas(TJ + "abbreviation/fr_FR-super", 'C’est la 1<sup class="yo" id="lo">ère</sup> fois pour moi.',
+        'C’est la 1<sup class="yo" id="lo">re</sup> fois pour moi.'),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 2 ème fois pour moi.",
+        "C’est la 2<sup>e</sup> fois pour moi.", "suffix in <sup>, as above"),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 2ÈME fois pour moi.",
+        "C’est la 2<sup>e</sup> fois pour moi.", "suffix in <sup>, as above"),
+    Cas(TJ + "abbreviation/fr_FR-super", "C’est la 2<sup>ème</sup> fois pour moi.",
+        "C’est la 2<sup>e</sup> fois pour moi."),
+    Cas(TJ + "unit/temperature", "Il fait au moins -8000°C", "Il fait au moins -8000&nbsp;°C"),
+    Cas(TJ + "unit/temperature",
+        "La température normale du corps humain se situe entre 36,1 °C et 37,8   °C",
+        "La température normale du corps humain se situe entre 36,1&nbsp;°C et 37,8&nbsp;°C"),
+    Cas(TJ + "unit/temperature", "Il fait au moins -8000°F", "Il fait au moins -8000&nbsp;°F"),
+    Cas(TJ + "unit/temperature", "Une valeur comprise en -42°CA et 42°FK",
+        "Une valeur comprise en -42°CA et 42°FK"),
+    Cas(TJ + "punctuation/fr_FR-dots", "Bonjour typographer .", "Bonjour typographer."),
+    Cas(TJ + "punctuation/fr_FR-dots", f"Bonjour typographer {ANY_SPACES} .", "Bonjour typographer."),
+    Cas(TJ + "punctuation/fr_FR-dots", "Bonjour typographer . Enchanté de faire votre connaissance .",
+        "Bonjour typographer. Enchanté de faire votre connaissance."),
+    Cas(TJ + "punctuation/fr_FR-dots", "Bonjour typographer...", "Bonjour typographer…",
+        "three dots become the ellipsis character (JoliTypo, typographeur); typographer.js "
+        "keeps them"),
+    Cas(TJ + "punctuation/fr_FR-dots", "Bonjour typographer ...", "Bonjour typographer…",
+        "the ellipsis character, as above"),
+    Cas(TJ + "punctuation/fr_FR-dots", "Bonjour typographer . . .", "Bonjour typographer. . .",
+        "spaced dots are left as typed after the first (typographer.js binds them with "
+        "no-break spaces)"),
 ]
 
 # Peer cases not ported, with why: features this project does not claim, or a
