@@ -385,10 +385,11 @@ class Chapitre(Publication):
     """whitepaper/chapitres/<id>.md — one chapter of the livre blanc."""
 
     titre: str = F("Titre du chapitre.", "Ce que nous avons appris")
-    type: Literal["avant-propos", "chiffres-cles", "contexte", "methode", "enseignements",
+    type: Literal["essentiel", "avant-propos", "chiffres-cles", "contexte", "methode", "enseignements",
                   "formation", "temoignages", "recommandations", "partenaires", "annexe"] = F(
         "Nature du chapitre.", "enseignements")
-    chapeau: str = F("Paragraphe d'introduction, imprimé en tête du chapitre.",
+    chapeau: str = F("Paragraphe d'introduction, imprimé en tête du chapitre (pour "
+                     "« L'essentiel » : le message clé, repris en quatrième de couverture).",
                      "Trois ans de mentorat en collectif…")
 
 
@@ -408,17 +409,74 @@ class LivreBlanc(Modele):
     chapitres: list[str] = F("Chapitres dans l'ordre (identifiants).", ["avant-propos"], min_length=1)
     remerciements: str = F("Remerciements (Markdown), imprimés au colophon.", "Merci aux mentors…",
                            default="")
+    version: Optional[str] = F("Version du document, imprimée au colophon et dans la citation.",
+                               "1.0", default=None)
+    directeur_publication: Optional[str] = F(
+        "Directeur ou directrice de la publication (nom ou fonction), imprimé au colophon.",
+        "La présidence de WAO", default=None)
+    depot_legal: Optional[str] = F("Dépôt légal (mois et année), imprimé au colophon.",
+                                   "janvier 2026", default=None)
+    isbn: Optional[str] = F("ISBN, s'il en a été attribué un (rien n'est imprimé sinon).",
+                            "978-2-0000-0000-0", default=None)
+    issn: Optional[str] = F("ISSN de la collection, s'il existe (rien n'est imprimé sinon).",
+                            "0000-0000", default=None)
+    imprimeur: Optional[str] = F("Imprimeur (nom et ville), pour l'édition imprimée ; rien "
+                                 "n'est imprimé s'il est absent.", "Imprimerie Exemple, Paris",
+                                 default=None)
 
     v_date = field_validator("date")(classmethod(lambda cls, v: check_date(v)))
 
 
 class Reference(Modele):
-    auteurs: str = F("Auteur(s) ou organisation.", "INJEP")
+    auteurs: str = F("Auteur(s) ou organisation, tels qu'imprimés (ISO 690 : NOM Prénom "
+                     "ou organisation).", "INJEP")
     titre: str = F("Titre de la source.", "Évaluation du plan « 1 jeune, 1 mentor »")
+    langue: str = F("Langue du titre (code ISO 639-1) : un titre en anglais (« en ») garde "
+                    "la typographie anglaise.", "fr", default="fr")
     annee: StrictInt = F("Année.", 2025, ge=1900, le=2100)
+    lieu: Optional[str] = F("Lieu d'édition.", "Paris", default=None)
     editeur: Optional[str] = F("Éditeur ou site.", "vie-publique.fr", default=None)
-    url: Optional[str] = F("Adresse web.", default=None)
+    collection: Optional[str] = F("Collection et numéro.", "Notes et rapports, n° 12", default=None)
+    url: Optional[str] = F("Adresse web (https://…) d'une source en ligne.",
+                           "https://www.lementorat.fr/", default=None)
+    doi: Optional[str] = F("Identifiant DOI (10.xxxx/…), s'il existe.", "10.1000/exemple",
+                           default=None)
+    consulte: Optional[str] = F("Date de consultation (AAAA-MM-JJ), obligatoire avec une "
+                                "adresse web ou un DOI.", "2026-01-05", default=None)
     note: Optional[str] = F("Précision (rapport, page…).", default=None)
+
+    v_consulte = field_validator("consulte")(classmethod(lambda cls, v: check_date(v)))
+
+    @field_validator("langue")
+    @classmethod
+    def _langue(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z]{2}", v):
+            raise ValueError("code de langue attendu en deux lettres minuscules, par exemple "
+                             "« fr » ou « en »")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"https?://[^\s<>\"']+", v):
+            raise ValueError("adresse web attendue, commençant par https://, par exemple "
+                             "https://www.lementorat.fr/")
+        return v
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"10\.\d{4,9}/[^\s<>\"']+", v):
+            raise ValueError("DOI attendu sous la forme 10.xxxx/identifiant, sans "
+                             "« https://doi.org/ », par exemple 10.1000/exemple")
+        return v
+
+    @model_validator(mode="after")
+    def _consultation(self) -> "Reference":
+        if (self.url or self.doi) and not self.consulte:
+            raise ValueError("source en ligne sans date de consultation : ajoutez "
+                             "« consulte: AAAA-MM-JJ » (la date où vous l'avez lue)")
+        return self
 
 
 class References(Modele):
@@ -451,7 +509,13 @@ class Figure(Modele):
                               True, default=False)
     illustratif: StrictBool = F("true tant que les valeurs sont illustratives (mention imprimée).",
                                 True)
-    source: str = F("Source des données.", "Suivi du programme")
+    champ: str = F("Champ : la population et la période que couvrent les données (imprimé "
+                   "« Champ : … » sous la figure).",
+                   "Jeunes mentorés par POWAO en Île-de-France, cycles 2022 à 2024")
+    lecture: str = F("Exemple de lecture d'une valeur (imprimé « Lecture : … » sous la figure).",
+                     "1 180 jeunes ont suivi au moins un atelier de méthodologie.")
+    source: str = F("Source des données (imprimée « Source : … » sous la figure).",
+                    "Suivi du programme")
     alt: str = F("Description du graphique pour les lecteurs d'écran.", "Barres : …")
     valeurs: list[Valeur] = F("Les valeurs, dans l'ordre d'affichage.", [], min_length=2)
 
