@@ -135,6 +135,8 @@ CASES = [
     ("il a dit “  oui  ” puis ‘ non ’", "il a dit “oui” puis ‘ non ’"),
     ("la 1 ère fois, la 2   ème, 1234 ème, en 2010 ère", "la 1<sup>re</sup> fois, la 2<sup>e</sup>, 1234 ème, en 2010 ère"),
     ('la 1<sup class="x">ère</sup> fois', 'la 1<sup class="x">re</sup> fois'),
+    ('1<sup class="notypo">ère</sup> et 1<sup lang="en">st</sup>',
+     '1<sup class="notypo">ère</sup> et 1<sup lang="en">st</sup>'),
     ("-8000°C, 36,1 °C, 42°CA, 20°", "-8000\u00a0°C, 36,1\u00a0°C, 42°CA, 20°"),
     ("<p><tt>a : b</tt> <var>x ?</var> <samp>« c »</samp> <kbd>d!</kbd></p>",
      "<p><tt>a : b</tt> <var>x ?</var> <samp>« c »</samp> <kbd>d!</kbd></p>"),
