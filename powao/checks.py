@@ -9,6 +9,7 @@ from . import model as m
 from .errors import Report, set_working_on, suggestion
 from .loader import Corpus
 from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan, strings
+from . import privacy
 from .sources import Source
 
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
@@ -56,7 +57,7 @@ def forbidden_html(text: str) -> list[str]:
 
 
 def check(corpus: Corpus, report: Report) -> None:
-    _check_privacy_data(corpus, report)
+    privacy.check_data(corpus, report)
     _check_ateliers(corpus, report)
     _check_cycles(corpus, report)
     _check_trainings(corpus, report)
@@ -100,16 +101,16 @@ def _check_placeholders(source: Source, report: Report) -> None:
 
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
     """Markdown inside YAML fields (consignes, ressources…) follows the same rules."""
-    for loc, value in strings(source.meta):
-        contact = "@" in value or PHONE_HINT.search(value)
-        markup = any(c in value for c in "[{<!&")
-        if not (contact or markup) or _is_public_contact_field(source, loc):
+    values = [(loc, value) for loc, value in strings(source.meta)
+              if not _is_public_contact_field(source, loc)]
+    for loc, offset, message in privacy.value_problems(corpus, values):
+        value = dict(values)[loc]
+        report.error(source.rel, source.line(loc) + value.count("\n", 0, offset), message,
+                     _field(loc))
+    for loc, value in values:
+        if not any(c in value for c in "[{<!&"):
             continue  # most values: plain text, nothing to check
         line = source.line(loc)
-        if contact:
-            check_privacy(corpus, source, value, line, report, _field(loc))
-        if not markup:
-            continue
         for label in forbidden_html(value):
             report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
                          "en Markdown", _field(loc))
@@ -119,7 +120,8 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
 
 
 def _is_public_contact_field(source: Source, loc: tuple[Any, ...]) -> bool:
-    return source.rel.endswith("content/data/programme.yml") and loc[:1] == ("contacts_publics",)
+    return source.rel.endswith("content/data/programme.yml") and loc[:1] in (
+        ("contacts_publics",), ("canal_alerte",))
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -148,6 +150,21 @@ def _check_objectifs(source: Source, objectifs: list[str], report: Report) -> No
                         "(par exemple « Identifier… », « Se présenter… »)", f"objectifs[{index + 1}]")
 
 
+def _check_etiquettes(corpus: Corpus, atelier: Any, report: Report) -> None:
+    """Tags come from the programme's closed list (a tag groups workshops)."""
+    allowed = corpus.programme.etiquettes if corpus.programme else []
+    src = atelier.src
+    for index, tag in enumerate(atelier.etiquettes):
+        if tag in allowed:
+            continue
+        close = suggestion(tag, allowed) if allowed else ""
+        report.error(src.rel, src.line(("etiquettes", index)),
+                     f"étiquette « {tag} » absente de la liste « etiquettes » de "
+                     f"content/data/programme.yml.{close} Choisissez une étiquette de la liste "
+                     "ou ajoutez-la à la liste si plusieurs ateliers la partagent",
+                     f"etiquettes[{index + 1}]")
+
+
 def _check_ateliers(corpus: Corpus, report: Report) -> None:
     axes = [a.id for a in corpus.programme.axes] if corpus.programme else []
     for atelier in corpus.ateliers.values():
@@ -162,6 +179,7 @@ def _check_ateliers(corpus: Corpus, report: Report) -> None:
                          f"({detail} = {total} min) : écrivez « duree: {total} » ou corrigez "
                          "les étapes", "duree")
         _check_objectifs(src, atelier.objectifs, report)
+        _check_etiquettes(corpus, atelier, report)
         if atelier.sensible and not atelier.vigilance:
             report.error(src.rel, src.line(("sensible",)),
                          "atelier sensible sans point de vigilance : ajoutez une liste "
@@ -217,12 +235,38 @@ def _check_trainings(corpus: Corpus, report: Report) -> None:
                          "vigilance : ajoutez une liste « vigilance: »", "vigilance")
 
 
+NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+
+
+def _check_figures(corpus: Corpus, report: Report) -> None:
+    """A figure's reading example quotes one of its values: when the data change and
+    the example no longer matches, the author hears of it."""
+    for fig in corpus.figures.values():
+        numbers = {float(re.sub(r"[ \u00a0\u202f]", "", n).replace(",", "."))
+                   for n in NUMBER.findall(fig.lecture)}
+        values = {float(v.valeur) for v in fig.valeurs if not v.masque}
+        if numbers and not numbers & values and fig.src is not None:
+            report.warn(fig.src.rel, fig.src.line(("lecture",)),
+                        "l'exemple de lecture ne cite aucune valeur de la figure ("
+                        + ", ".join(f"{v:g}" for v in sorted(values)) + ") : mettez-le à "
+                        "jour avec les données", "lecture")
+
+
 def _check_livre(corpus: Corpus, report: Report) -> None:
+    _check_figures(corpus, report)
     if not corpus.livre:
         return
     src = corpus.livre.src
     for index, chap in enumerate(corpus.livre.chapitres):
         _ref(report, src, ("chapitres", index), chap, corpus.chapitres, "chapitre", corpus.broken)
+    essentiels = [i for i, c in enumerate(corpus.livre.chapitres)
+                  if c in corpus.chapitres and corpus.chapitres[c].type == "essentiel"]
+    for index in essentiels:
+        if index != essentiels[0] or index != 0:
+            report.error(src.rel, src.line(("chapitres", index)),
+                         "le chapitre « L'essentiel » (type: essentiel) est imprimé juste "
+                         "après le colophon : placez-le une seule fois, en premier dans la "
+                         "liste « chapitres »", "chapitres")
     for chap_id, chap in corpus.chapitres.items():
         if chap_id not in corpus.livre.chapitres:
             report.warn(chap.src.rel, 1, f"chapitre absent de la liste « chapitres » de "
@@ -244,79 +288,8 @@ def _data_keys(corpus: Corpus) -> list[str]:
     return keys
 
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-PHONE = re.compile(r"(?<![\d/])(?:\+33[\s.]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
-PHONE_HINT = re.compile(r"(?:\+33|0)[1-9]")
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text.replace("+33", "0"))
-
-
-def public_contacts(corpus: Corpus) -> tuple[set[str], set[str]]:
-    prog = corpus.programme
-    contacts = prog.contacts_publics if prog else []
-    emails = {c.email.lower() for c in contacts if c.email}
-    phones = {_digits(c.numero) for c in contacts if c.numero}
-    return emails, phones
-
-
-def check_privacy(corpus: Corpus, source: Source, text: str, line: int, report: Report,
-                  field: str = "") -> None:
-    """No personal contact data: only the programme's public contacts may appear.
-
-    `text` may span several lines; `line` is the line of its first character."""
-    found_emails = [(mt.group(0), mt.start()) for mt in EMAIL.finditer(text)] if "@" in text else []
-    found_phones = ([(mt.group(0), mt.start()) for mt in PHONE.finditer(text)]
-                    if PHONE_HINT.search(text) else [])  # cheap tests first: most strings
-    if not found_emails and not found_phones:
-        return
-    emails, phones = public_contacts(corpus)
-    for found, start in found_emails:
-        if found.lower() not in emails:
-            report.error(source.rel, line + text.count("\n", 0, start),
-                         f"adresse e-mail « {found} » : aucune coordonnée "
-                         "personnelle dans les contenus. Citez un rôle (« le ou la référent·e du "
-                         "programme ») ou ajoutez l'adresse aux contacts_publics de "
-                         "content/data/programme.yml si elle est publique", field)
-    for found, start in found_phones:
-        if _digits(found) not in phones:
-            report.error(source.rel, line + text.count("\n", 0, start),
-                         f"numéro de téléphone « {found.strip()} » : aucune "
-                         "coordonnée personnelle dans les contenus. Citez un rôle ou ajoutez le "
-                         "numéro aux contacts_publics de content/data/programme.yml s'il est "
-                         "public", field)
-
-
-def _check_privacy_data(corpus: Corpus, report: Report) -> None:
-    for t in corpus.temoignages.values():
-        src = t.src
-        index = list(corpus.temoignages).index(t.id)
-        if not t.consentement:
-            report.error(src.rel, src.line(("temoignages", index, "consentement")),
-                         f"témoignage « {t.id} » publié sans consentement : obtenez l'accord "
-                         "écrit de la personne puis écrivez « consentement: true », ou retirez "
-                         "le témoignage", f"temoignages[{index + 1}].consentement")
-        if not t.prenom_modifie:
-            report.error(src.rel, src.line(("temoignages", index, "prenom_modifie")),
-                         f"témoignage « {t.id} » : le prénom doit être changé avant publication "
-                         "(écrivez un autre prénom et « prenom_modifie: true »)",
-                         f"temoignages[{index + 1}].prenom_modifie")
-    seuil = corpus.programme.seuil_petits_effectifs if corpus.programme else 10
-    for fig_id, fig in corpus.figures.items():
-        if not fig.effectifs:
-            continue
-        for index, v in enumerate(fig.valeurs):
-            if not v.masque and v.valeur < seuil:
-                report.error(fig.src.rel, fig.src.line(("valeurs", index, "valeur")),
-                             f"petit effectif ({v.valeur}) pour « {v.libelle} » : en dessous de "
-                             f"{seuil}, une personne pourrait être reconnue. Regroupez des "
-                             "catégories ou écrivez « masque: true » pour publier "
-                             f"« < {seuil} »", f"valeurs[{index + 1}].valeur")
-
-
 def check_body(corpus: Corpus, source: Source, report: Report) -> None:
-    check_privacy(corpus, source, source.body, source.body_line, report)
+    privacy.check_text(corpus, source, source.body, source.body_line, report)
     for index, line in enumerate(masked_lines(source.body)):
         for label in forbidden_html(line):
             report.error(source.rel, source.body_line + index,
@@ -370,6 +343,20 @@ def _check_block(corpus: Corpus, source: Source, token: Token, report: Report) -
         report.error(source.rel, token.line, f"{name} « {arg} » inconnu(e).{suggestion(arg, choices)}")
 
 
+def _path_rules(resolved: Path | None, root: Path, what: str, target: str):
+    """(failed, message) for each rule in turn; a rule is only evaluated when the
+    previous ones passed (a generator: nothing is looked at twice)."""
+    yield resolved is None, f"{what} « {target} » : chemin illisible ; écrivez un chemin simple"
+    yield not resolved.is_relative_to(root), (f"{what} « {target} » refusé : le chemin sort du "
+                                              "projet ; copiez le fichier dans le projet")
+    yield not resolved.exists(), (f"{what} vers « {target} » : fichier introuvable. Vérifiez le "
+                                  "nom et le dossier (le chemin est relatif au fichier)")
+    yield resolved.is_dir(), (f"{what} « {target} » : c'est un dossier ; liez un fichier précis "
+                              "(par exemple images/photo.png)")
+    yield not resolved.is_file(), (f"{what} « {target} » : ce n'est pas un fichier ordinaire ; "
+                                   "liez un fichier du projet")
+
+
 def check_path(root: Path, source: Source, token: Token, report: Report) -> None:
     target = token.value
     what = "image" if token.kind == "image" else "lien"
@@ -396,24 +383,14 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
                      "écrivez un chemin relatif au fichier (par exemple images/photo.png)")
         return
     from urllib.parse import unquote
-    resolved = (source.path.parent / unquote(path_part)).resolve()
-    root = root.resolve()
-    if not resolved.is_relative_to(root):
-        report.error(source.rel, token.line, f"{what} « {target} » refusé : le chemin sort du "
-                     "projet ; copiez le fichier dans le projet")
-        return
-    if not resolved.exists():
-        report.error(source.rel, token.line, f"{what} vers « {target} » : fichier introuvable. "
-                     "Vérifiez le nom et le dossier (le chemin est relatif au fichier)")
-        return
-    if resolved.is_dir():
-        report.error(source.rel, token.line, f"{what} « {target} » : c'est un dossier ; liez un "
-                     "fichier précis (par exemple images/photo.png)")
-        return
-    if not resolved.is_file():
-        report.error(source.rel, token.line, f"{what} « {target} » : ce n'est pas un fichier "
-                     "ordinaire ; liez un fichier du projet")
-        return
+    try:
+        resolved = (source.path.parent / unquote(path_part)).resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links…
+        resolved = None
+    for failed, message in _path_rules(resolved, root.resolve(), what, target):
+        if failed:
+            report.error(source.rel, token.line, message)
+            return
     if resolved.suffix == ".md" and token.kind == "link":
         return
     from .images import problem

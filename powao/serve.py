@@ -157,9 +157,9 @@ class Preview:
         if corpus is None:
             return
         self.pdf_root.mkdir(parents=True, exist_ok=True)
-        planned = {self.pdf_root / job.path for job in jobs}
-        for old in self.pdf_root.rglob("*.pdf"):  # a workshop was removed
-            if old not in planned:
+        planned = {self.pdf_root / path for job in jobs for path in (job.path, *job.extras)}
+        for old in self.pdf_root.rglob("*"):  # a workshop was removed
+            if old.is_file() and old not in planned:
                 old.unlink()
         self._start_pool()
         # What an earlier save asked for and no process has started yet is asked again
@@ -178,11 +178,12 @@ class Preview:
             with self.lock:
                 if self.latest.get(job.path) != number:
                     return
-            target = self.pdf_root / job.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            shutil.copyfile(out / job.path, tmp)
-            os.replace(tmp, target)  # a request meanwhile gets the previous one whole
+            for path in (job.path, *job.extras):  # the white paper's other editions too
+                target = self.pdf_root / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".{target.name}.tmp")
+                shutil.copyfile(out / path, tmp)
+                os.replace(tmp, target)  # a request meanwhile gets the previous one whole
             published.append(job)
         # Unchanged PDFs come from the cache at once; the others go to the pool.
         rendering = outputs.Rendering(self.root, jobs, out, OPTIONS, self.workers, report,

@@ -34,6 +34,8 @@ effectifs: true
 illustratif: true
 source: {Q("Données " + PAYLOAD)}
 alt: {Q("Diagramme " + PAYLOAD)}
+champ: {Q("Champ " + PAYLOAD)}
+lecture: {Q("Lecture 1180 " + PAYLOAD)}
 valeurs:
   - {{libelle: {Q("Axe " + PAYLOAD)}, valeur: 1180}}
   - {{libelle: Orientation, valeur: 1290}}
@@ -191,6 +193,16 @@ def test_pdfs_show_the_payload_as_text(hostile_site):
     assert PAYLOAD in (meta.title or "")  # PDF metadata: the exact text, nothing else
 
 
+def test_epub_holds_the_payload_as_text(hostile_site):
+    import zipfile
+    with zipfile.ZipFile(hostile_site / "pdf" / "livre-blanc.epub") as archive:
+        texts = {n: archive.read(n).decode("utf-8") for n in archive.namelist()
+                 if n.endswith((".xhtml", ".opf"))}
+    assert any("Canari" in t for t in texts.values())
+    for name, text in texts.items():
+        assert f"<{TAG}" not in text, name
+
+
 def test_no_output_holds_the_environment(hostile_site):
     for path in hostile_site.rglob("*"):
         if path.is_file():
@@ -286,3 +298,40 @@ def test_markup_that_could_run_is_refused_with_file_and_line(projet, capsys, mar
     assert code == 1
     field = "" if where == "body" else f" champ « {where} » :"
     assert f"workshops/construire-son-reseau.md:{line}:{field} HTML refusé : {label}" in err
+
+
+# ------------------------------------------------------------------ in a real browser
+def test_no_dialog_and_no_injected_element_in_a_browser(hostile_site):
+    pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, launch, serve
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium absent")
+    pages = ["index.html", "ateliers/insertion-professionnelle/construire-son-reseau.html",
+             "ateliers/insertion-professionnelle/index.html", "cycles/cycle-test.html",
+             "etiquettes.html", "livre-blanc/avant-propos.html", "glossaire.html",
+             "formation/formation-initiale/poser-le-cadre.html"]
+    dialogs: list[str] = []
+    with serve(hostile_site) as base, sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for rel in pages:
+                page.goto(base + rel)
+                page.wait_for_load_state("load")
+                assert page.evaluate(f"document.querySelectorAll('{TAG}, [data-x]').length") == 0, rel
+                assert "Canari" in page.content() or rel == "index.html"
+            # Search results are rendered by the theme from the index: text only.
+            page.goto(base + "index.html")
+            page.locator("label[for='__search']").first.click()
+            box = page.locator(".md-search__input")
+            box.click()
+            box.fill("réseau")  # results whose titles hold the payload
+            box.press("End")  # Material reads the box on keyup
+            page.wait_for_selector(".md-search-result__item", timeout=30_000)
+            assert page.evaluate(f"document.querySelectorAll('{TAG}, [data-x]').length") == 0
+        finally:
+            browser.close()
+    assert dialogs == []
