@@ -237,7 +237,9 @@ def measure_preview(root: Path, runs: int, edited: Path, in_cycle: Path,
                 pdf = (f"pdf/kits/cycle-six-mois.pdf" if key == "apercu_kit"
                        else f"pdf/fiches/{path.stem}.pdf")
                 print(f"Aperçu {n}/{runs} : {path.name} modifié…", file=sys.stderr)
-                seen = preview_edit(root, base, path, page, [pdf], f"Aperçu {n} {key}")
+                # One word the typography leaves alone (no digit, no space, no mark).
+                mark = "revisionapercu" + "x" * n + key.split("_")[1]
+                seen = preview_edit(root, base, path, page, [pdf], mark)
                 memory = tree_memory(proc.pid)
                 if key == "apercu_fiche":
                     found["apercu_page"].append((seen.get("page", float("nan")), memory))
