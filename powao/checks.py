@@ -8,7 +8,8 @@ from typing import Any, Iterable
 from . import model as m
 from .errors import Report, suggestion
 from .loader import Corpus
-from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan, strings
+from .markup import (BLOCK_DIRECTIVES, WRITE_IN, Token, bare_write_ins, lookup, masked_lines,
+                     scan, strings, write_in)
 from .sources import Source
 
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
@@ -269,8 +270,20 @@ def check_body(corpus: Corpus, source: Source, report: Report) -> None:
                 report.error(source.rel, source.body_line + index,
                              f"HTML refusé : {label}. Écrivez le contenu en Markdown "
                              "(les scripts, styles et cadres intégrés ne sont pas publiés)")
+        for kind in bare_write_ins(line):
+            report.warn(source.rel, source.body_line + index, BARE_WRITE_IN[kind])
     for token in scan(source.body, source.body_line):
         _check_token(corpus, source, token, report)
+
+
+BARE_WRITE_IN = {
+    "underscores": "trait de soulignés « ___ » : à l'impression il devient un filet ou des "
+                   "traits collés, impossibles à remplir. Écrivez « {{ lignes: 3 }} » (lignes "
+                   "d'écriture), « {{ ligne: Ma réponse }} » (une ligne avec son étiquette) ou "
+                   "« {{ champ }} » (un blanc dans une phrase)",
+    "case": "case « [ ] » écrite en texte : elle s'imprime telle quelle. Écrivez « {{ case }} » "
+            "(dans une phrase ou un tableau) ou une liste à cocher « - [ ] … »",
+}
 
 
 def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -> None:
@@ -301,6 +314,11 @@ def _check_block(corpus: Corpus, source: Source, token: Token, report: Report) -
     if name not in BLOCK_DIRECTIVES:
         report.error(source.rel, token.line, f"bloc « {{{{ {name} }}}} » inconnu. Blocs possibles : "
                      f"{', '.join(BLOCK_DIRECTIVES)}.{suggestion(name, BLOCK_DIRECTIVES)}")
+        return
+    if name in WRITE_IN:
+        parsed = write_in(name, arg)
+        if isinstance(parsed, str):
+            report.error(source.rel, token.line, parsed)
         return
     choices: dict[str, Any] | None = {
         "figure": corpus.figures, "temoignage": corpus.temoignages,
