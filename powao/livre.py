@@ -256,7 +256,8 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
 
 
 def build_livre(corpus: Corpus, templates: Templates, target: Path,
-                brouillon: bool = False, edition: str = "public") -> int:
+                brouillon: bool = False, edition: str = "public",
+                findings: list | None = None) -> int:
     """Write the livre blanc PDF to `target`; returns its page count.
 
     The corpus is the edition's (pipeline.load_and_check): it holds the chapters this
@@ -265,4 +266,4 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
     """
     document = document_html(corpus, templates, brouillon, edition)
     return write_pdf(document, target, corpus.root, corpus.root / "templates" / "print",
-                     source="whitepaper/livre-blanc.yml")
+                     source="whitepaper/livre-blanc.yml", findings=findings)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import BuildError, Report
 from .publish import link_or_copy
-from .pdf import hash_files, remember
+from .pdf import hash_files, recall_findings, remember
 from .loader import Corpus
 from .urls import Urls
 
@@ -43,6 +43,8 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
         jobs += [Job("kit-parcours", i, Urls.kit(i), p.src.rel) for i, p in corpus.parcours.items()]
     if "fiches" in which:
         jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel) for i, a in corpus.ateliers.items()]
+        jobs += [Job("documents", i, Urls.documents(i), a.src.rel)
+                 for i, a in corpus.ateliers.items()]
     return schedule(corpus, jobs)
 
 
@@ -57,8 +59,9 @@ def schedule(corpus: Corpus, jobs: list[Job]) -> list[Job]:
         return sum(p.stat().st_size for p in _job_inputs(corpus, job) if p.is_file())
 
     sizes = {job: size(job) for job in jobs}
-    fiches = sorted((j for j in jobs if j.kind == "fiche"), key=lambda j: (-sizes[j], j.path))
-    longs = sorted((j for j in jobs if j.kind != "fiche"), key=lambda j: (-sizes[j], j.path))
+    short = ("fiche", "documents")
+    fiches = sorted((j for j in jobs if j.kind in short), key=lambda j: (-sizes[j], j.path))
+    longs = sorted((j for j in jobs if j.kind not in short), key=lambda j: (-sizes[j], j.path))
     unit = max(1, sum(sizes[j] for j in fiches) // max(1, len(fiches)))
     order: list[Job] = []
     for job in longs:
@@ -119,7 +122,7 @@ def _shared_inputs(corpus: Corpus) -> list[Path]:
 
 
 def _job_inputs(corpus: Corpus, job: Job) -> list[Path]:
-    if job.kind == "fiche":
+    if job.kind in ("fiche", "documents"):
         return [corpus.ateliers[job.ident].src.path]
     if job.kind == "kit-cycle":
         cycle = corpus.cycles[job.ident]
@@ -251,7 +254,7 @@ def _templates():
     return _state["templates"]
 
 
-def render(job: Job, out: Path) -> int:
+def render(job: Job, out: Path, findings: list | None = None) -> int:
     from . import fiches
     templates = _templates()
     options = _state["options"]
@@ -262,16 +265,19 @@ def render(job: Job, out: Path) -> int:
     if job.kind == "fiche":
         atelier = templates.corpus.ateliers[job.ident]
         return fiches.build_fiche(templates, atelier, target, heure=options.get("heure"),
-                                  edition=edition)
+                                  edition=edition, findings=findings)
+    if job.kind == "documents":
+        atelier = templates.corpus.ateliers[job.ident]
+        return fiches.build_documents(templates, atelier, target, edition, findings)
     if job.kind == "kit-cycle":
-        return fiches.build_kit(templates, "cycle", job.ident, target, edition)
+        return fiches.build_kit(templates, "cycle", job.ident, target, edition, findings)
     if job.kind == "kit-parcours":
-        return fiches.build_kit(templates, "parcours", job.ident, target, edition)
+        return fiches.build_kit(templates, "parcours", job.ident, target, edition, findings)
     if job.kind == "livre":
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
                            brouillon=bool(options.get("brouillon")) or edition == "brouillons",
-                           edition=edition)
+                           edition=edition, findings=findings)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
@@ -283,11 +289,12 @@ def _alarm(_signum, _frame):
     raise RenderTimeout
 
 
-def _remember(root: Path, key: str, target: Path, pages: int) -> None:
-    remember(target, *_cached(root, key), pages)
+def _remember(root: Path, key: str, target: Path, pages: int, findings: list) -> None:
+    remember(target, *_cached(root, key), pages, findings)
 
 
-def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[Job, int, str]:
+def _run(job: Job, out: str, key: str = "",
+         corpus_bytes: bytes = b"") -> tuple[Job, int, str, list]:
     import signal
     if corpus_bytes:
         _use_corpus(corpus_bytes)
@@ -298,21 +305,22 @@ def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[
     try:
         if os.environ.get("POWAO_PANNE_PDF") == job.label:  # fault injection for tests
             raise RuntimeError("panne simulée")
-        pages = render(job, Path(out))
+        findings: list = []
+        pages = render(job, Path(out), findings)
         if key:
-            _remember(_templates().corpus.root, key, Path(out) / job.path, pages)
-        return job, pages, ""
+            _remember(_templates().corpus.root, key, Path(out) / job.path, pages, findings)
+        return job, pages, "", findings
     except RenderTimeout:
         return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
-                        "le document est sans doute trop long ou mal formé")
+                        "le document est sans doute trop long ou mal formé"), []
     except MemoryError:
         return job, 0, (f"le rendu de {job.label} a dépassé la mémoire autorisée et a été "
-                        "arrêté : le document (ou une de ses images) est trop lourd")
+                        "arrêté : le document (ou une de ses images) est trop lourd"), []
     except BuildError as exc:
-        return job, 0, str(exc)
+        return job, 0, str(exc), []
     except Exception as exc:  # a crash in one PDF must not stop the others
         return job, 0, (f"erreur inattendue pendant le rendu de {job.label} "
-                        f"({exc.__class__.__name__} : {exc})")
+                        f"({exc.__class__.__name__} : {exc})"), []
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         give_back_memory()
@@ -332,7 +340,7 @@ def give_back_memory() -> None:
 
 
 def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Corpus,
-               pages: dict[str, int]) -> dict[Job, str]:
+               pages: dict[str, int], report: Report | None = None) -> dict[Job, str]:
     """Copy into `out` every PDF whose dependencies did not change since it was last
     rendered (its page count goes to `pages`); returns the others with their keys."""
     todo: dict[Job, str] = {}
@@ -344,6 +352,8 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
             (out / job.path).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(cached, out / job.path)
             pages[job.path] = int(pages_file.read_text())
+            if report is not None:  # a cached PDF still reports what its preflight found
+                report.extend(f.problem() for f in recall_findings(pages_file))
         else:
             todo[job] = key
     if len(todo) < len(jobs):
@@ -383,7 +393,7 @@ class Rendering:
         self.report, self.on_done = report, on_done
         self.pages: dict[str, int] = {}
         self.start = time.perf_counter()
-        keys = from_cache(root, jobs, out, options, corpus, self.pages) \
+        keys = from_cache(root, jobs, out, options, corpus, self.pages, report) \
             if corpus is not None else dict.fromkeys(jobs, "")
         self.total, self.futures, self.owned = len(keys), [], pool is None
         if not keys:
@@ -420,7 +430,8 @@ class Rendering:
 
 def _collect(results, total: int, pages: dict[str, int], report: Report, start: float,
              on_done=None) -> None:
-    for done, (job, count, error) in enumerate(results, start=1):
+    for done, (job, count, error, findings) in enumerate(results, start=1):
+        report.extend(f.problem() for f in findings)
         if error:
             report.error(job.source, 0, error)
             status = "ÉCHEC"

@@ -158,9 +158,10 @@ def cache_key(document_html: str, root: Path, base_url: str) -> str:
 
 
 def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = None,
-              source: str = "") -> int:
+              source: str = "", findings: list | None = None) -> int:
     """Render HTML to `target` (or reuse an identical earlier render); returns the page
-    count. Raises BuildError in French."""
+    count. The print preflight's findings on the laid-out pages (`powao.preflight`)
+    are added to `findings`, from the cache too. Raises BuildError in French."""
     base_url = (base or root / "templates" / "print").as_uri() + "/"
     cache = root / ".cache" / "pdf"
     key = cache_key(document_html, root, base_url)
@@ -168,30 +169,67 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
     if cached.exists() and pages_file.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(cached, target)
+        if findings is not None:
+            findings += recall_findings(pages_file)
         return int(pages_file.read_text())
-    pages = _render(document_html, target, root, base_url, source)
-    remember(target, cached, pages_file, pages)
+    found: list = []
+    pages = _render(document_html, target, root, base_url, source, found)
+    remember(target, cached, pages_file, pages, found)
+    if findings is not None:
+        findings += found
     return pages
 
 
-def remember(target: Path, cached: Path, pages_file: Path, pages: int) -> None:
-    """Store a rendered PDF and its page count in a cache (PDFs are never modified in
-    place, so the cache entry is a hard link when possible)."""
+def _findings_file(pages_file: Path) -> Path:
+    return pages_file.with_suffix(".controle.json")
+
+
+def recall_findings(pages_file: Path) -> list:
+    """The preflight findings stored with a cached PDF."""
+    import json
+
+    from .preflight import Finding
+    try:
+        stored = json.loads(_findings_file(pages_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Finding(*item) for item in stored]
+
+
+def remember(target: Path, cached: Path, pages_file: Path, pages: int,
+             findings: list | None = None) -> None:
+    """Store a rendered PDF, its page count and its preflight findings in a cache (PDFs
+    are never modified in place, so the cache entry is a hard link when possible)."""
+    import json
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     link_or_copy(target, tmp)
     os.replace(tmp, cached)
+    _findings_file(pages_file).write_text(json.dumps(
+        [[f.kind, f.source, f.line, f.message] for f in findings or []], ensure_ascii=False),
+        encoding="utf-8")
     pages_file.write_text(str(pages))
 
 
-def _render(document_html: str, target: Path, root: Path, base_url: str, source: str) -> int:
+def layout(document_html: str, root: Path, base: Path | None = None):
+    """Lay out HTML without writing a PDF (sandboxed like `write_pdf`), to measure it."""
+    from weasyprint import HTML
+    base_url = (base or root / "templates" / "print").as_uri() + "/"
+    return HTML(string=document_html, base_url=base_url,
+                url_fetcher=Sandbox(root).fetcher()).render()
+
+
+def _render(document_html: str, target: Path, root: Path, base_url: str, source: str,
+            findings: list) -> int:
     from weasyprint import HTML
 
+    from .preflight import inspect
     sandbox = Sandbox(root)
     try:
         document = HTML(string=document_html, base_url=base_url,
                         url_fetcher=sandbox.fetcher()).render()
+        findings += inspect(document, root, source)
         identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,

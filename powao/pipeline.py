@@ -89,7 +89,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             outputs.give_back_memory()  # MkDocs' pages, while the PDFs still render
             timings["site"] = time.perf_counter() - step
         thread.join()
-        if build_report.errors:
+        if build_report.failed(strict):  # a PDF failed, or --strict and the preflight found
+            build_report.extend(report.warnings)
             raise ContentError(build_report)
         info.update(pdf=len(pages), pages_pdf=sum(pages.values()), pages=len(site_pages))
         if "site" in which:
@@ -109,6 +110,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             for job in jobs:
                 if job.kind == "livre":
                     publish.swap_in(pdf_out / job.path, published / job.path)
+    report.extend(build_report.warnings)  # the print preflight's findings
     timings["total"] = time.perf_counter() - start
     info["temps"] = timings
     info["dossier"] = published.name

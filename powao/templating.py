@@ -30,6 +30,7 @@ class Section:
     titre: str  # inner HTML of the heading
     id: str
     html: str
+    ligne: int = 0  # its « ## » line in the source, when known
 
     @property
     def document(self) -> bool:

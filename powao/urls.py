@@ -75,6 +75,10 @@ class Urls:
     def kit(ident: str) -> str:
         return f"pdf/kits/{ident}.pdf"
 
+    @staticmethod
+    def documents(ident: str) -> str:
+        return f"pdf/documents/{ident}.pdf"
+
     LIVRE = "pdf/livre-blanc.pdf"
 
     def absolute(self, site_url: str, kind: str, ident: str) -> str:
