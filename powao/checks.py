@@ -55,9 +55,11 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
     for loc, value in strings(source.meta):
         contact = "@" in value or PHONE_HINT.search(value)
         markup = any(c in value for c in "[{<!")
-        if not (contact or markup) or _is_public_contact_field(source, loc):
+        if not (contact or markup or "___" in value) or _is_public_contact_field(source, loc):
             continue  # most values: plain text, nothing to check
         line = source.line(loc)
+        for kind in bare_write_ins(value):
+            report.warn(source.rel, line, BARE_WRITE_IN[kind], _field(loc))
         if contact:
             check_privacy(corpus, source, value, line, report, _field(loc))
         if not markup:

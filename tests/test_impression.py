@@ -123,10 +123,15 @@ Mon prénom : ______________________
 
 - [ ] une vraie liste à cocher reste permise
 """)
+    projet.replace("workshops/construire-son-reseau.md", "Chacun dit un mot.",
+                   "Chacun écrit ______ au tableau.")
     code, out, err = projet.run("check", capsys=capsys)
     assert code == 0
     text = out + err
     body = projet.read("workshops/construire-son-reseau.md").split("\n")
+    line_y = next(i for i, line in enumerate(body, start=1) if "Chacun écrit" in line)
+    assert (f"workshops/construire-son-reseau.md:{line_y}: avertissement : champ "
+            "« deroule[1].consignes » : trait de soulignés") in text
     line_u = body.index("Mon prénom : ______________________") + 1
     line_c = body.index("| Appeler | [ ] |") + 1
     assert (f"workshops/construire-son-reseau.md:{line_u}: avertissement : trait de soulignés "
@@ -134,7 +139,7 @@ Mon prénom : ______________________
     assert "{{ lignes: 3 }}" in text and "{{ ligne: Ma réponse }}" in text
     assert (f"workshops/construire-son-reseau.md:{line_c}: avertissement : case « [ ] » "
             "écrite en texte") in text
-    assert text.count(": avertissement :") == 2  # the task list is not flagged
+    assert text.count(": avertissement :") == 3  # the task list is not flagged
     code, out, err = projet.run("check", "--strict", capsys=capsys)
     assert code == 1
 
@@ -282,11 +287,12 @@ def _sheet_sides(pdf: Path) -> list[str]:
     """handout | facilitator | blank for each page."""
     kinds = []
     for text in pages_text(pdf):
-        low = flat(text).lower()
-        if not low.strip():
+        page = flat(text)
+        if not page.strip():
             kinds.append("blank")
-        elif "document participant" in low or "retour de séance (anonyme)" in low:
-            kinds.append("handout")
+        elif ("· DOCUMENT PARTICIPANT" in page or "· RETOUR DE SÉANCE (ANONYME)" in page
+              or "— document participant" in page):
+            kinds.append("handout")  # the band on its first page, the footer on every page
         else:
             kinds.append("facilitator")
     return kinds
