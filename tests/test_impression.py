@@ -342,3 +342,38 @@ def test_fiche_links_its_handout_pack(corpus_build):
     links = [a["/A"].get("/URI") for a in PdfReader(str(pdf)).pages[0].get("/Annots", [])
              for a in [a.get_object()] if a.get("/A")]
     assert any(str(uri).endswith("pdf/documents/cloture-et-suite.pdf") for uri in links)
+
+
+def _pgm(path: Path) -> tuple[int, int, bytes]:
+    header, _, rest = path.read_bytes().partition(b"\n")
+    dims, _, rest = rest.partition(b"\n")
+    width, height = map(int, dims.split())
+    return width, height, rest.partition(b"\n")[2]
+
+
+def _band_signature(pdf: Path, tmp: Path) -> tuple[int, int]:
+    """The header band of a fiche in grayscale: (dark stripes down its first column,
+    dark runs along its first dark row)."""
+    subprocess.run(["pdftoppm", "-gray", "-r", "100", "-f", "1", "-l", "1", "-y", "0",
+                    "-H", "200", "-W", "827", str(pdf), str(tmp / pdf.stem)], check=True)
+    width, height, pixels = _pgm(next(tmp.glob(f"{pdf.stem}*.pgm")))
+    dark = lambda x, y: pixels[y * width + x] < 160  # noqa: E731
+    top = next(y for y in range(height) if any(dark(x, y) for x in range(width)))
+    left = next(x for x in range(width) if dark(x, top))
+    column = [dark(left + 3, y) for y in range(top, top + 24)]
+    stripes = sum(1 for a, b in zip([False] + column, column) if b and not a)
+    row = [dark(x, top + 1) for x in range(width)]
+    runs = sum(1 for a, b in zip([False] + row, row) if b and not a)
+    return stripes, runs
+
+
+def test_axis_bands_differ_in_black_and_white(corpus_build, tmp_path):
+    """Four axis colours print as nearly the same grey: each axis band has its own
+    pattern (solid, double, dashed, dotted), told apart on the grayscale render."""
+    by_axis = {}
+    for path in sorted((corpus_build / "workshops").glob("*.md")):
+        axis = re.search(r"^axe: *(\S+)", path.read_text(encoding="utf-8"), re.M).group(1)
+        by_axis.setdefault(axis, corpus_build / "site/pdf/fiches" / f"{path.stem}.pdf")
+    assert len(by_axis) == 4
+    signatures = {axis: _band_signature(pdf, tmp_path) for axis, pdf in by_axis.items()}
+    assert len(set(signatures.values())) == 4, signatures
