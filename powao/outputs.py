@@ -43,6 +43,7 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
         jobs += [Job("kit-parcours", i, Urls.kit(i), p.src.rel) for i, p in corpus.parcours.items()]
     if "fiches" in which:
         jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel) for i, a in corpus.ateliers.items()]
+    if "documents" in which:
         jobs += [Job("documents", i, Urls.documents(i), a.src.rel)
                  for i, a in corpus.ateliers.items()]
     return schedule(corpus, jobs)
@@ -169,6 +170,8 @@ def _init(root: str, options: dict, corpus: Corpus | None = None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state.update(root=root, options=options)
+    from .pdf import set_stamp
+    set_stamp(options.get("tampon", ""))
     if corpus is not None:  # the corpus the main process already checked: no second load
         from .templating import Templates
         _state.update(templates=Templates(corpus), digest="")
@@ -235,13 +238,14 @@ def render(job: Job, out: Path, findings: list | None = None) -> int:
     if job.kind == "livre":
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
-                           brouillon=bool(options.get("brouillon")) or edition == "brouillons",
+                           brouillon=bool(options.get("epreuve")) or edition == "relecture",
                            edition=edition, findings=findings)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """Raised by the time limit; a BaseException so that no generic handler (WeasyPrint's
+    or ours) wraps it into another message."""
 
 
 def _alarm(_signum, _frame):

@@ -51,19 +51,20 @@ Un blanc dans une phrase : je rappelle {{ champ: 30 }} avant vendredi.
 def saisie(tmp_path_factory):
     projet = make_project(tmp_path_factory.mktemp("saisie") / "projet")
     projet.write("workshops/construire-son-reseau.md", ATELIER + HANDOUT)
-    code, out, err = projet.run("fiches", "--jobs", "1")
-    assert code == 0, out + err
+    for command in ("fiches", "documents"):
+        code, out, err = projet.run(command, "--jobs", "1")
+        assert code == 0, out + err
     return projet
 
 
 def test_write_in_fields_print_as_lines_and_boxes(saisie):
-    pack = saisie.root / "site/pdf/documents/construire-son-reseau.pdf"
+    pack = saisie.root / "sorties/documents/construire-son-reseau.pdf"
     pages = [flat(t) for t in pages_text(pack)]
     page = next(p for p in pages if "Mes réponses" in p)
     assert "1. 2. 3." in page  # numbered lines, numbers one under the other
     assert "☐" in page and "☑" in page
     assert "Mon prénom :" in page and "Date :" in page
-    for text in pages_text(saisie.root / "site/pdf/fiches/construire-son-reseau.pdf") + pages:
+    for text in pages_text(saisie.root / "sorties/fiches/construire-son-reseau.pdf") + pages:
         assert "[ ]" not in text and not re.search(r"_{3,}", text)
 
 
@@ -95,7 +96,7 @@ def _rules(png: Path, min_width: float) -> list[tuple[int, int]]:
 
 
 def test_writing_lines_are_at_least_8_mm_apart(saisie, tmp_path):
-    pack = saisie.root / "site/pdf/documents/construire-son-reseau.pdf"
+    pack = saisie.root / "sorties/documents/construire-son-reseau.pdf"
     number = next(i for i, t in enumerate(pages_text(pack), start=1) if "Mes réponses" in t)
     dpi = 150
     subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(number), "-l", str(number),
@@ -237,15 +238,13 @@ def corpus_build(tmp_path_factory):
     for name in ("build.py", "mkdocs.yml"):
         shutil.copy(REPO / name, root / name)
     from powao.cli import main
-    code = main(["fiches", "--strict"], root=root)
-    assert code == 0
-    code = main(["kits", "--strict"], root=root)
-    assert code == 0
+    for command in ("fiches", "documents", "kits"):
+        assert main([command, "--strict"], root=root) == 0
     return root
 
 
 def _pdfs(root: Path, folder: str) -> list[Path]:
-    return sorted((root / "site" / "pdf" / folder).glob("*.pdf"))
+    return sorted((root / "sorties" / folder).glob("*.pdf"))
 
 
 def test_real_corpus_has_no_bare_write_in_marks(corpus_build):
@@ -308,7 +307,7 @@ def test_no_handout_is_backed_by_a_facilitator_page(corpus_build):
 
 
 def test_binder_running_head_on_every_page_but_openings(corpus_build):
-    pdf = corpus_build / "site/pdf/kits/cycle-6-mois.pdf"
+    pdf = corpus_build / "sorties/kits/cycle-six-mois.pdf"
     if not pdf.exists():
         pdf = _pdfs(corpus_build, "kits")[0]
     pages = [flat(t) for t in pages_text(pdf)]
@@ -336,7 +335,7 @@ def test_handout_pack_holds_only_participant_documents(corpus_build):
 
 
 def test_fiche_links_its_handout_pack(corpus_build):
-    pdf = corpus_build / "site/pdf/fiches/cloture-et-suite.pdf"
+    pdf = corpus_build / "sorties/fiches/cloture-et-suite.pdf"
     first = flat(pages_text(pdf)[0])
     assert "Documents à photocopier" in first
     links = [a["/A"].get("/URI") for a in PdfReader(str(pdf)).pages[0].get("/Annots", [])
@@ -373,7 +372,7 @@ def test_axis_bands_differ_in_black_and_white(corpus_build, tmp_path):
     by_axis = {}
     for path in sorted((corpus_build / "workshops").glob("*.md")):
         axis = re.search(r"^axe: *(\S+)", path.read_text(encoding="utf-8"), re.M).group(1)
-        by_axis.setdefault(axis, corpus_build / "site/pdf/fiches" / f"{path.stem}.pdf")
+        by_axis.setdefault(axis, corpus_build / "sorties/fiches" / f"{path.stem}.pdf")
     assert len(by_axis) == 4
     signatures = {axis: _band_signature(pdf, tmp_path) for axis, pdf in by_axis.items()}
     assert len(set(signatures.values())) == 4, signatures
