@@ -106,13 +106,14 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
         html = plain
         for _step in range(SERRAGE_MAX):
             use = handout_use([scan_page(p) for p in layout(html, root).pages])
-            over = [e["element"].get("data-section") for e in use.values()
-                    if e["used"] > e["declared"] and e["element"].get("data-section")]
+            over = {e["element"].get("data-section") for e in use.values()
+                    if e["used"] > e["declared"] and e["element"].get("data-section")}
             if not over:
                 break
             for section in over:
                 levels[section] = levels.get(section, 0) + 1
-            html = documents_html(t, atelier, serrage=levels)
+            # measure again only what overflowed: each handout starts a page of its own
+            html = documents_html(t, atelier, serrage=levels, seuls=over)
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(levels, sort_keys=True), encoding="utf-8")
@@ -122,7 +123,7 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
 
 
 def documents_html(t: Templates, atelier: m.Atelier, edition: str = "public",
-                   serrage: dict[str, int] | None = None) -> str:
+                   serrage: dict[str, int] | None = None, seuls: set[str] | None = None) -> str:
     """The handout pack of a workshop: its participant documents and the anonymous
     feedback sheet, each from a right-hand page, nothing for the facilitator."""
     corpus = t.corpus
@@ -130,7 +131,8 @@ def documents_html(t: Templates, atelier: m.Atelier, edition: str = "public",
                 subject=f"Documents participants de l'atelier « {atelier.titre} »",
                 keywords=[corpus.axe(atelier.axe).titre, "documents participants"])
     context = fiche_context(t, atelier, serrage=serrage)
-    html = t.render("print/documents.html", head=Markup(head(meta, edition)), **context)
+    html = t.render("print/documents.html", head=Markup(head(meta, edition)), seuls=seuls,
+                    **context)
     return t.renderer.finish(html, pdf_linker(corpus, {}))
 
 
