@@ -378,3 +378,21 @@ def test_axis_bands_differ_in_black_and_white(corpus_build, tmp_path):
     assert len(by_axis) == 4
     signatures = {axis: _band_signature(pdf, tmp_path) for axis, pdf in by_axis.items()}
     assert len(set(signatures.values())) == 4, signatures
+
+
+def test_workshop_page_links_its_handout_pack(tmp_path):
+    from powao import outputs
+    from powao.pipeline import PDF_KINDS, load_and_check
+    from powao.site import SiteBuilder
+    from powao.templating import Templates
+    from powao.urls import Urls
+    projet = make_project(tmp_path / "p")
+    corpus, _report = load_and_check(projet.root)
+    jobs = outputs.plan(corpus, PDF_KINDS)
+    builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
+    builder.write_docs(tmp_path / "docs")
+    page = (tmp_path / "docs" / Urls(corpus).doc("atelier", "construire-son-reseau")).read_text(
+        encoding="utf-8")
+    found = re.search(r'<a [^>]*href="([^"]*pdf/documents/construire-son-reseau\.pdf)"[^>]*>'
+                      r'(?:(?!</a>).)*Documents à photocopier \(PDF\)</a>', page, re.S)
+    assert found, page[:2000]
