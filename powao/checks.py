@@ -10,6 +10,7 @@ from .errors import Report, set_working_on, suggestion
 from .loader import Corpus
 from .markup import (BLOCK_DIRECTIVES, WRITE_IN, Token, bare_write_ins, lookup, masked_lines,
                      scan, strings, write_in)
+from . import privacy
 from .sources import Source
 
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
@@ -57,7 +58,7 @@ def forbidden_html(text: str) -> list[str]:
 
 
 def check(corpus: Corpus, report: Report) -> None:
-    _check_privacy_data(corpus, report)
+    privacy.check_data(corpus, report)
     _check_ateliers(corpus, report)
     _check_cycles(corpus, report)
     _check_trainings(corpus, report)
@@ -101,18 +102,19 @@ def _check_placeholders(source: Source, report: Report) -> None:
 
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
     """Markdown inside YAML fields (consignes, ressources…) follows the same rules."""
-    for loc, value in strings(source.meta):
-        contact = "@" in value or PHONE_HINT.search(value)
-        markup = any(c in value for c in "[{<!&")
-        if not (contact or markup or "___" in value) or _is_public_contact_field(source, loc):
+    values = [(loc, value) for loc, value in strings(source.meta)
+              if not _is_public_contact_field(source, loc)]
+    for loc, offset, message in privacy.value_problems(corpus, values):
+        value = dict(values)[loc]
+        report.error(source.rel, source.line(loc) + value.count("\n", 0, offset), message,
+                     _field(loc))
+    for loc, value in values:
+        if "___" in value or "[ ]" in value:
+            for kind in bare_write_ins(value):
+                report.warn(source.rel, source.line(loc), BARE_WRITE_IN[kind], _field(loc))
+        if not any(c in value for c in "[{<!&"):
             continue  # most values: plain text, nothing to check
         line = source.line(loc)
-        for kind in bare_write_ins(value):
-            report.warn(source.rel, line, BARE_WRITE_IN[kind], _field(loc))
-        if contact:
-            check_privacy(corpus, source, value, line, report, _field(loc))
-        if not markup:
-            continue
         for label in forbidden_html(value):
             report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
                          "en Markdown", _field(loc))
@@ -220,12 +222,38 @@ def _check_trainings(corpus: Corpus, report: Report) -> None:
                          "vigilance : ajoutez une liste « vigilance: »", "vigilance")
 
 
+NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+
+
+def _check_figures(corpus: Corpus, report: Report) -> None:
+    """A figure's reading example quotes one of its values: when the data change and
+    the example no longer matches, the author hears of it."""
+    for fig in corpus.figures.values():
+        numbers = {float(re.sub(r"[ \u00a0\u202f]", "", n).replace(",", "."))
+                   for n in NUMBER.findall(fig.lecture)}
+        values = {float(v.valeur) for v in fig.valeurs if not v.masque}
+        if numbers and not numbers & values and fig.src is not None:
+            report.warn(fig.src.rel, fig.src.line(("lecture",)),
+                        "l'exemple de lecture ne cite aucune valeur de la figure ("
+                        + ", ".join(f"{v:g}" for v in sorted(values)) + ") : mettez-le à "
+                        "jour avec les données", "lecture")
+
+
 def _check_livre(corpus: Corpus, report: Report) -> None:
+    _check_figures(corpus, report)
     if not corpus.livre:
         return
     src = corpus.livre.src
     for index, chap in enumerate(corpus.livre.chapitres):
         _ref(report, src, ("chapitres", index), chap, corpus.chapitres, "chapitre", corpus.broken)
+    essentiels = [i for i, c in enumerate(corpus.livre.chapitres)
+                  if c in corpus.chapitres and corpus.chapitres[c].type == "essentiel"]
+    for index in essentiels:
+        if index != essentiels[0] or index != 0:
+            report.error(src.rel, src.line(("chapitres", index)),
+                         "le chapitre « L'essentiel » (type: essentiel) est imprimé juste "
+                         "après le colophon : placez-le une seule fois, en premier dans la "
+                         "liste « chapitres »", "chapitres")
     for chap_id, chap in corpus.chapitres.items():
         if chap_id not in corpus.livre.chapitres:
             report.warn(chap.src.rel, 1, f"chapitre absent de la liste « chapitres » de "
@@ -247,79 +275,8 @@ def _data_keys(corpus: Corpus) -> list[str]:
     return keys
 
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-PHONE = re.compile(r"(?<![\d/])(?:\+33[\s.]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
-PHONE_HINT = re.compile(r"(?:\+33|0)[1-9]")
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text.replace("+33", "0"))
-
-
-def public_contacts(corpus: Corpus) -> tuple[set[str], set[str]]:
-    prog = corpus.programme
-    contacts = prog.contacts_publics if prog else []
-    emails = {c.email.lower() for c in contacts if c.email}
-    phones = {_digits(c.numero) for c in contacts if c.numero}
-    return emails, phones
-
-
-def check_privacy(corpus: Corpus, source: Source, text: str, line: int, report: Report,
-                  field: str = "") -> None:
-    """No personal contact data: only the programme's public contacts may appear.
-
-    `text` may span several lines; `line` is the line of its first character."""
-    found_emails = [(mt.group(0), mt.start()) for mt in EMAIL.finditer(text)] if "@" in text else []
-    found_phones = ([(mt.group(0), mt.start()) for mt in PHONE.finditer(text)]
-                    if PHONE_HINT.search(text) else [])  # cheap tests first: most strings
-    if not found_emails and not found_phones:
-        return
-    emails, phones = public_contacts(corpus)
-    for found, start in found_emails:
-        if found.lower() not in emails:
-            report.error(source.rel, line + text.count("\n", 0, start),
-                         f"adresse e-mail « {found} » : aucune coordonnée "
-                         "personnelle dans les contenus. Citez un rôle (« le ou la référent·e du "
-                         "programme ») ou ajoutez l'adresse aux contacts_publics de "
-                         "content/data/programme.yml si elle est publique", field)
-    for found, start in found_phones:
-        if _digits(found) not in phones:
-            report.error(source.rel, line + text.count("\n", 0, start),
-                         f"numéro de téléphone « {found.strip()} » : aucune "
-                         "coordonnée personnelle dans les contenus. Citez un rôle ou ajoutez le "
-                         "numéro aux contacts_publics de content/data/programme.yml s'il est "
-                         "public", field)
-
-
-def _check_privacy_data(corpus: Corpus, report: Report) -> None:
-    for t in corpus.temoignages.values():
-        src = t.src
-        index = list(corpus.temoignages).index(t.id)
-        if not t.consentement:
-            report.error(src.rel, src.line(("temoignages", index, "consentement")),
-                         f"témoignage « {t.id} » publié sans consentement : obtenez l'accord "
-                         "écrit de la personne puis écrivez « consentement: true », ou retirez "
-                         "le témoignage", f"temoignages[{index + 1}].consentement")
-        if not t.prenom_modifie:
-            report.error(src.rel, src.line(("temoignages", index, "prenom_modifie")),
-                         f"témoignage « {t.id} » : le prénom doit être changé avant publication "
-                         "(écrivez un autre prénom et « prenom_modifie: true »)",
-                         f"temoignages[{index + 1}].prenom_modifie")
-    seuil = corpus.programme.seuil_petits_effectifs if corpus.programme else 10
-    for fig_id, fig in corpus.figures.items():
-        if not fig.effectifs:
-            continue
-        for index, v in enumerate(fig.valeurs):
-            if not v.masque and v.valeur < seuil:
-                report.error(fig.src.rel, fig.src.line(("valeurs", index, "valeur")),
-                             f"petit effectif ({v.valeur}) pour « {v.libelle} » : en dessous de "
-                             f"{seuil}, une personne pourrait être reconnue. Regroupez des "
-                             "catégories ou écrivez « masque: true » pour publier "
-                             f"« < {seuil} »", f"valeurs[{index + 1}].valeur")
-
-
 def check_body(corpus: Corpus, source: Source, report: Report) -> None:
-    check_privacy(corpus, source, source.body, source.body_line, report)
+    privacy.check_text(corpus, source, source.body, source.body_line, report)
     for index, line in enumerate(masked_lines(source.body)):
         for label in forbidden_html(line):
             report.error(source.rel, source.body_line + index,

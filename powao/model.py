@@ -163,10 +163,13 @@ class Programme(Modele):
     chaine_alerte: list[EtapeAlerte] = F("Chaîne d'alerte du cadre de sécurité, dans l'ordre.",
                                          [], default_factory=list)
     contacts_publics: list[ContactPublic] = F(
-        "Seuls contacts autorisés dans les contenus (numéros nationaux, accueil du programme).",
+        "Seuls contacts autorisés dans les contenus (numéros nationaux, accueil du programme), "
+        "après relecture. Reconnus sous toutes leurs écritures : « 01 23 45 67 89 », "
+        "« 01.23.45.67.89 », « +33 1 23 45 67 89 » ; adresses sans tenir compte des majuscules.",
         [], default_factory=list)
     seuil_petits_effectifs: StrictInt = F(
-        "En dessous de ce nombre, un effectif publié doit être masqué (« < 10 »).", 10,
+        "En dessous de ce nombre, un effectif publié doit être masqué (« < 10 ») : dans les "
+        "figures et dans le texte (« seulement 3 jeunes filles de 15 ans » est refusé).", 10,
         default=10, ge=1)
 
     v_heure = field_validator("heure_debut")(classmethod(lambda cls, v: check_heure(v)))
@@ -382,10 +385,11 @@ class Chapitre(Publication):
     """whitepaper/chapitres/<id>.md — one chapter of the livre blanc."""
 
     titre: str = F("Titre du chapitre.", "Ce que nous avons appris")
-    type: Literal["avant-propos", "chiffres-cles", "contexte", "methode", "enseignements",
+    type: Literal["essentiel", "avant-propos", "chiffres-cles", "contexte", "methode", "enseignements",
                   "formation", "temoignages", "recommandations", "partenaires", "annexe"] = F(
         "Nature du chapitre.", "enseignements")
-    chapeau: str = F("Paragraphe d'introduction, imprimé en tête du chapitre.",
+    chapeau: str = F("Paragraphe d'introduction, imprimé en tête du chapitre (pour "
+                     "« L'essentiel » : le message clé, repris en quatrième de couverture).",
                      "Trois ans de mentorat en collectif…")
 
 
@@ -405,17 +409,74 @@ class LivreBlanc(Modele):
     chapitres: list[str] = F("Chapitres dans l'ordre (identifiants).", ["avant-propos"], min_length=1)
     remerciements: str = F("Remerciements (Markdown), imprimés au colophon.", "Merci aux mentors…",
                            default="")
+    version: Optional[str] = F("Version du document, imprimée au colophon et dans la citation.",
+                               "1.0", default=None)
+    directeur_publication: Optional[str] = F(
+        "Directeur ou directrice de la publication (nom ou fonction), imprimé au colophon.",
+        "La présidence de WAO", default=None)
+    depot_legal: Optional[str] = F("Dépôt légal (mois et année), imprimé au colophon.",
+                                   "janvier 2026", default=None)
+    isbn: Optional[str] = F("ISBN, s'il en a été attribué un (rien n'est imprimé sinon).",
+                            "978-2-0000-0000-0", default=None)
+    issn: Optional[str] = F("ISSN de la collection, s'il existe (rien n'est imprimé sinon).",
+                            "0000-0000", default=None)
+    imprimeur: Optional[str] = F("Imprimeur (nom et ville), pour l'édition imprimée ; rien "
+                                 "n'est imprimé s'il est absent.", "Imprimerie Exemple, Paris",
+                                 default=None)
 
     v_date = field_validator("date")(classmethod(lambda cls, v: check_date(v)))
 
 
 class Reference(Modele):
-    auteurs: str = F("Auteur(s) ou organisation.", "INJEP")
+    auteurs: str = F("Auteur(s) ou organisation, tels qu'imprimés (ISO 690 : NOM Prénom "
+                     "ou organisation).", "INJEP")
     titre: str = F("Titre de la source.", "Évaluation du plan « 1 jeune, 1 mentor »")
+    langue: str = F("Langue du titre (code ISO 639-1) : un titre en anglais (« en ») garde "
+                    "la typographie anglaise.", "fr", default="fr")
     annee: StrictInt = F("Année.", 2025, ge=1900, le=2100)
+    lieu: Optional[str] = F("Lieu d'édition.", "Paris", default=None)
     editeur: Optional[str] = F("Éditeur ou site.", "vie-publique.fr", default=None)
-    url: Optional[str] = F("Adresse web.", default=None)
+    collection: Optional[str] = F("Collection et numéro.", "Notes et rapports, n° 12", default=None)
+    url: Optional[str] = F("Adresse web (https://…) d'une source en ligne.",
+                           "https://www.lementorat.fr/", default=None)
+    doi: Optional[str] = F("Identifiant DOI (10.xxxx/…), s'il existe.", "10.1000/exemple",
+                           default=None)
+    consulte: Optional[str] = F("Date de consultation (AAAA-MM-JJ), obligatoire avec une "
+                                "adresse web ou un DOI.", "2026-01-05", default=None)
     note: Optional[str] = F("Précision (rapport, page…).", default=None)
+
+    v_consulte = field_validator("consulte")(classmethod(lambda cls, v: check_date(v)))
+
+    @field_validator("langue")
+    @classmethod
+    def _langue(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z]{2}", v):
+            raise ValueError("code de langue attendu en deux lettres minuscules, par exemple "
+                             "« fr » ou « en »")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"https?://[^\s<>\"']+", v):
+            raise ValueError("adresse web attendue, commençant par https://, par exemple "
+                             "https://www.lementorat.fr/")
+        return v
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"10\.\d{4,9}/[^\s<>\"']+", v):
+            raise ValueError("DOI attendu sous la forme 10.xxxx/identifiant, sans "
+                             "« https://doi.org/ », par exemple 10.1000/exemple")
+        return v
+
+    @model_validator(mode="after")
+    def _consultation(self) -> "Reference":
+        if (self.url or self.doi) and not self.consulte:
+            raise ValueError("source en ligne sans date de consultation : ajoutez "
+                             "« consulte: AAAA-MM-JJ » (la date où vous l'avez lue)")
+        return self
 
 
 class References(Modele):
@@ -427,8 +488,8 @@ class References(Modele):
 class Valeur(Modele):
     libelle: str = F("Étiquette de la barre ou de la part.", "Méthodologie")
     valeur: Nombre = F("Valeur.", 420)
-    masque: StrictBool = F("true pour publier « < seuil » au lieu d'un petit effectif.", False,
-                           default=False)
+    masque: StrictBool = F("true pour publier « < seuil » au lieu d'un petit effectif "
+                           "(valeur sous seuil_petits_effectifs).", False, default=False)
 
 
 class Figure(Modele):
@@ -437,21 +498,39 @@ class Figure(Modele):
     titre: str = F("Titre de la figure.", "Jeunes par axe d'atelier")
     type: Literal["barres", "barres-horizontales", "courbe", "anneau"] = F(
         "Type de graphique.", "barres")
-    unite: str = F("Unité des valeurs.", "jeunes", default="")
-    effectifs: StrictBool = F("true si les valeurs sont des effectifs de personnes "
-                              "(contrôle des petits effectifs).", True, default=False)
+    unite: str = F("Unité des valeurs (« % », « heures », « jeunes »…). Sans unité ou avec une "
+                   "unité de personnes (« jeunes », « mentors »), des valeurs entières sont "
+                   "contrôlées comme des effectifs, même avec « effectifs: false ».", "jeunes",
+                   default="")
+    effectifs: StrictBool = F("true si les valeurs sont des effectifs de personnes : toute valeur "
+                              "sous le seuil des petits effectifs (programme.yml, "
+                              "seuil_petits_effectifs) est refusée si elle n'est pas masquée. "
+                              "false seulement pour des parts (%), des moyennes ou des durées.",
+                              True, default=False)
     illustratif: StrictBool = F("true tant que les valeurs sont illustratives (mention imprimée).",
                                 True)
-    source: str = F("Source des données.", "Suivi du programme")
+    champ: str = F("Champ : la population et la période que couvrent les données (imprimé "
+                   "« Champ : … » sous la figure).",
+                   "Jeunes mentorés par POWAO en Île-de-France, cycles 2022 à 2024")
+    lecture: str = F("Exemple de lecture d'une valeur (imprimé « Lecture : … » sous la figure).",
+                     "1 180 jeunes ont suivi au moins un atelier de méthodologie.")
+    source: str = F("Source des données (imprimée « Source : … » sous la figure).",
+                    "Suivi du programme")
     alt: str = F("Description du graphique pour les lecteurs d'écran.", "Barres : …")
     valeurs: list[Valeur] = F("Les valeurs, dans l'ordre d'affichage.", [], min_length=2)
 
 
 class Temoignage(Modele):
     id: str = F("Identifiant, cité par {{ temoignage: identifiant }}.", "samia")
-    citation: str = F("Les mots de la personne.", "Je ne savais pas que j'avais un réseau.")
-    prenom: str = F("Prénom affiché (modifié).", "Samia")
-    role: str = F("Qui parle.", "jeune mentorée, 21 ans")
+    citation: str = F("Les mots de la personne, sans détail qui la fasse reconnaître : au plus un "
+                      "détail parmi établissement nommé (« lycée Jean-Jaurès »), classe (« 3e B », "
+                      "« terminale STMG »), âge (« 15 ans »), ville ou quartier, en comptant le "
+                      "rôle ; aucun nom de famille (« M. Dupont »).",
+                      "Je ne savais pas que j'avais un réseau.")
+    prenom: str = F("Un seul prénom, modifié : pas de nom de famille, d'initiale (« Samia B. ») "
+                    "ni de second prénom séparé par une espace.", "Samia")
+    role: str = F("Qui parle, en termes généraux (compté avec la citation pour les détails "
+                  "identifiants).", "jeune mentorée, 21 ans")
     prenom_modifie: StrictBool = F("true : le prénom a été changé (obligatoire).", True)
     consentement: StrictBool = F("true : la personne a consenti à la publication.", True)
     illustratif: StrictBool = F("true si le témoignage est reconstitué à titre d'illustration.", True)

@@ -33,6 +33,12 @@ class Job:
     def label(self) -> str:
         return self.path.removeprefix("pdf/")
 
+    @property
+    def extras(self) -> tuple[str, ...]:
+        """Files the job writes besides its PDF: the livre blanc's printer variant and
+        its EPUB edition (laid out from the same document)."""
+        return (Urls.LIVRE_IMPRESSION, Urls.EPUB) if self.kind == "livre" else ()
+
 
 def plan(corpus: Corpus, which: set[str]) -> list[Job]:
     jobs: list[Job] = []
@@ -123,6 +129,14 @@ def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> s
 def _cached(root: Path, key: str) -> tuple[Path, Path]:
     cache = root / ".cache" / "pdf"
     return cache / f"dep-{key}.pdf", cache / f"dep-{key}.pages"
+
+
+def _cached_extras(root: Path, key: str, job: Job) -> list[tuple[str, Path, Path]]:
+    """(site path, cache file, its entry file) of each extra output of a job."""
+    cache = root / ".cache" / "pdf"
+    return [(extra, cache / f"dep-{key}-{index}{Path(extra).suffix}",
+             cache / f"dep-{key}-{index}.pages")
+            for index, extra in enumerate(job.extras, start=1)]
 
 
 # -- worker side -----------------------------------------------------------------------
@@ -239,7 +253,8 @@ def render(job: Job, out: Path, findings: list | None = None) -> int:
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
                            brouillon=bool(options.get("epreuve")) or edition == "relecture",
-                           edition=edition, findings=findings)
+                           edition=edition, impression=out / Urls.LIVRE_IMPRESSION,
+                           epub=out / Urls.EPUB, findings=findings)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
@@ -252,8 +267,10 @@ def _alarm(_signum, _frame):
     raise RenderTimeout
 
 
-def _remember(root: Path, key: str, target: Path, pages: int, findings: list) -> None:
-    remember(target, *_cached(root, key), pages, findings)
+def _remember(root: Path, key: str, job: Job, out: Path, pages: int, findings: list) -> None:
+    for extra, cached, meta in _cached_extras(root, key, job):
+        remember(out / extra, cached, meta, pages)
+    remember(out / job.path, *_cached(root, key), pages, findings)
 
 
 def _run(job: Job, out: str, key: str = "",
@@ -271,7 +288,7 @@ def _run(job: Job, out: str, key: str = "",
         findings: list = []
         pages = render(job, Path(out), findings)
         if key:
-            _remember(_templates().corpus.root, key, Path(out) / job.path, pages, findings)
+            _remember(_templates().corpus.root, key, job, Path(out), pages, findings)
         return job, pages, "", findings
     except RenderTimeout:
         return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
@@ -312,6 +329,10 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
         key = dependency_key(corpus, job, options, code)
         cached, pages_file = _cached(root, key)
         count = recall(cached, pages_file, out / job.path)
+        # Extra outputs (the livre blanc's printer variant and EPUB) come back with it.
+        for extra, cached_extra, meta in _cached_extras(root, key, job):
+            if count is not None and recall(cached_extra, meta, out / extra) is None:
+                count = None
         if count is not None:
             pages[job.path] = count
             if report is not None:  # a cached PDF still reports what its preflight found

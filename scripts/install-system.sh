@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the toolchain and its tests need, only if missing.
 set -euo pipefail
-packages=(chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core)
+packages=(chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core default-jre-headless)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
