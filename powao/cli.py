@@ -34,10 +34,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def _heure(value: str) -> str:
-    from .model import _HEURE
-    if not _HEURE.fullmatch(value):
-        raise argparse.ArgumentTypeError(f"heure « {value} » invalide : écrivez HH:MM, par exemple 14:00")
-    return value
+    """« 14:00 », « 9:30 », « 14h », « 14 h 30 » → the stored form « 14:00 »."""
+    from .typography import lire_heure
+    total = lire_heure(value)
+    if total is None:
+        raise argparse.ArgumentTypeError(
+            f"heure « {value} » invalide : écrivez par exemple 14:00, 14 h ou 14 h 30")
+    return f"{total // 60:02d}:{total % 60:02d}"
 
 
 def _jobs(value: str) -> int:
@@ -100,7 +103,7 @@ def build_parser() -> Parser:
                        help="les avertissements deviennent des erreurs")
         if name in ("fiches",):
             p.add_argument("--heure", type=_heure,
-                           help="heure de début des séances (par exemple 09:30) ; "
+                           help="heure de début des séances (par exemple 14:00 ou 14 h 30) ; "
                            "les fiches vont dans sorties/fiches-<heure>/")
         if name == "livre-blanc":
             p.add_argument("--epreuve", action="store_true",
@@ -115,6 +118,15 @@ def build_parser() -> Parser:
             _edition_options(p, default=argparse.SUPPRESS)
             p.add_argument("--jobs", type=_jobs, metavar="N", default=argparse.SUPPRESS,
                            help="nombre de processus de rendu PDF (par défaut : nombre de cœurs)")
+    editeur = sub.add_parser("editeur", help="éditeur de formulaires sur http://127.0.0.1:8090/",
+                             description="Ouvre l'éditeur de formulaires (ateliers, cycles, "
+                             "modules, chapitres, pages, données) sur http://127.0.0.1:8090/ ; "
+                             "chaque enregistrement est vérifié et le résultat s'affiche dans "
+                             "la page.")
+    editeur.add_argument("--port", type=_jobs, default=8090, help="port local (8090 par défaut)")
+    editeur.add_argument("--configuration", action="store_true",
+                         help="affiche la configuration de l'éditeur, générée à partir du "
+                         "modèle de contenu, et quitte")
     return parser
 
 
@@ -181,6 +193,9 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
         from .base import draft_stamp
         options["tampon"] = draft_stamp(root)
     print("Vérification du contenu…", file=sys.stderr)
+    if options["heure"]:
+        from .typography import heure
+        print(f"Fiches : séances commençant à {heure(options['heure'])}.", file=sys.stderr)
     report, info = build(root, which, strict=args.strict, options=options,
                          workers=getattr(args, "jobs", None))
     _print_report(report)
@@ -204,6 +219,15 @@ def cmd_serve(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+def cmd_editeur(args: argparse.Namespace, root: Path) -> int:
+    from .editeur import config_text, serve
+    if args.configuration:
+        sys.stdout.write(config_text(root).decode("utf-8"))
+        return EXIT_OK
+    serve(root, port=args.port)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "check": cmd_check,
     "new": cmd_new,
@@ -214,6 +238,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "livre-blanc": cmd_build,
     "tout": cmd_build,
     "serve": cmd_serve,
+    "editeur": cmd_editeur,
 }
 
 

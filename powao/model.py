@@ -24,11 +24,37 @@ _DATE = re.compile(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _COULEUR = re.compile(r"#[0-9a-fA-F]{6}")
 
+# Text formats enforced by the validators below: (pattern, French hint for authors).
+MOTIFS: dict[str, tuple[re.Pattern[str], str]] = {
+    "heure": (_HEURE, "une heure au format HH:MM, par exemple 14:00"),
+    "date": (_DATE, "une date au format AAAA-MM-JJ, par exemple 2026-03-15"),
+    "id": (_ID, "un identifiant en minuscules sans accents, mots séparés par des tirets, "
+                "par exemple construire-son-reseau"),
+    "couleur": (_COULEUR, "une couleur au format #rrggbb, par exemple #047857"),
+}
+# What a `ref` points to: content kinds (KINDS) or ids listed in a data file.
+REFS = ("atelier", "module", "chapitre", "axe", "competence")
 
-def F(description: str, example: Any = None, **kw: Any) -> Any:
-    """A documented field: `description` is French, `example` shows a valid value."""
+
+def F(description: str, example: Any = None, *, ref: str | None = None,
+      motif: str | None = None, **kw: Any) -> Any:
+    """A documented field: `description` is French, `example` shows a valid value.
+
+    `ref` names the kind of content the value identifies (see REFS: the form
+    editor offers a choice among them); `motif` names the text format its
+    validator enforces (see MOTIFS: the editor checks it while typing).
+    """
     extra = {"examples": [example]} if example is not None else {}
+    powao = {k: v for k, v in (("ref", ref), ("motif", motif)) if v}
+    if powao:
+        extra["json_schema_extra"] = {"powao": powao}
     return Field(description=description, **extra, **kw)
+
+
+def field_meta(info: FieldInfo) -> dict[str, str]:
+    """The `ref` / `motif` declared on a field by F()."""
+    extra = info.json_schema_extra
+    return dict(extra.get("powao", {})) if isinstance(extra, dict) else {}
 
 
 class Modele(BaseModel):
@@ -69,15 +95,19 @@ class Publication(Modele):
     """Fields shared by every publishable content kind."""
 
     id: Optional[str] = F("Identifiant unique ; par défaut le nom du fichier sans extension.",
-                          "construire-son-reseau", default=None)
+                          "construire-son-reseau", default=None, motif="id")
     statut: Literal["brouillon", "relu", "publie"] = F(
         "Avancement : brouillon, relu ou publie. Seul « publie » part sur le site public.",
         "publie", default="brouillon")
     diffusion: Literal["public", "interne"] = F(
         "Public visé : public (site et PDF publics) ou interne (équipe du programme).",
         "public", default="public")
+    mise_a_jour: Optional[str] = F("Date de dernière mise à jour (AAAA-MM-JJ), affichée « Mis à "
+                                   "jour le … » ; sans elle, la date de l'édition.", "2026-03-15",
+                                   default=None, motif="date")
 
     v_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
+    v_date = field_validator("mise_a_jour")(classmethod(lambda cls, v: check_date(v)))
 
 
 # --------------------------------------------------------------------------- programme data
@@ -92,10 +122,12 @@ class Chiffre(Modele):
 
 
 class Axe(Modele):
-    id: str = F("Identifiant de l'axe, utilisé par le champ « axe » des ateliers.", "orientation")
+    id: str = F("Identifiant de l'axe, utilisé par le champ « axe » des ateliers.", "orientation",
+                 motif="id")
     titre: str = F("Nom affiché de l'axe.", "Orientation")
     description: str = F("Une ou deux phrases sur l'axe.", "Découvrir les parcours et les métiers.")
-    couleur: str = F("Couleur d'accent (#rrggbb), lisible sur fond blanc.", "#047857")
+    couleur: str = F("Couleur d'accent (#rrggbb), lisible sur fond blanc.", "#047857",
+                      motif="couleur")
     icone: str = F("Icône Material (nom sans préfixe).", "compass-outline")
 
     @field_validator("couleur")
@@ -142,6 +174,28 @@ class ContactPublic(Modele):
     description: str = F("Quand l'utiliser.", "En cas de danger immédiat.", default="")
 
 
+class CanalAlerte(Modele):
+    """How a mentor reaches the programme to raise an alert: roles, a programme line and
+    address (never a person's own contact), and who may read them."""
+
+    libelle: str = F("Nom du canal.", "Ligne d'alerte du programme")
+    roles: list[str] = F("Qui répond (fonctions, jamais des noms de personnes).",
+                         ["Le ou la référent·e de groupe de permanence"], min_length=1)
+    telephone: Optional[str] = F("Numéro de la ligne du programme (jamais un numéro personnel).",
+                                 "01 23 45 67 89", default=None)
+    email: Optional[str] = F("Adresse e-mail du programme (jamais une adresse personnelle).",
+                             "alerte@powao.example", default=None)
+    horaires: str = F("Quand le canal répond.", "7 j/7, de 8 h à 22 h", default="")
+    audience: Literal["public", "interne"] = F(
+        "interne : les coordonnées ne paraissent que dans l'édition interne ; l'édition "
+        "publique dit où les mentors les trouvent.", "interne", default="interne")
+    ou_le_trouver: str = F("Dans l'édition publique, où les mentors trouvent ces coordonnées.",
+                           "Sur la carte remise en formation initiale.", default="")
+    illustratif: StrictBool = F("true si les coordonnées sont un exemple à remplacer "
+                                "(publiées avec la mention « coordonnées illustratives »).",
+                                False, default=False)
+
+
 class Programme(Modele):
     """content/data/programme.yml"""
 
@@ -158,7 +212,7 @@ class Programme(Modele):
     groupe: Groupe = F("Taille de groupe par défaut des ateliers.", {"jeunes": 4, "mentors": 2},
                        default_factory=lambda: Groupe(jeunes=4, mentors=2))
     heure_debut: str = F("Heure de début par défaut des séances (HH:MM, entre guillemets).",
-                         "14:00", default="14:00")
+                         "14:00", default="14:00", motif="heure")
     partenaires: list[Partenaire] = F("Partenaires du programme.", [], default_factory=list)
     chaine_alerte: list[EtapeAlerte] = F("Chaîne d'alerte du cadre de sécurité, dans l'ordre.",
                                          [], default_factory=list)
@@ -167,6 +221,17 @@ class Programme(Modele):
         "après relecture. Reconnus sous toutes leurs écritures : « 01 23 45 67 89 », "
         "« 01.23.45.67.89 », « +33 1 23 45 67 89 » ; adresses sans tenir compte des majuscules.",
         [], default_factory=list)
+    canal_alerte: Optional[CanalAlerte] = F(
+        "Le canal d'alerte du programme (chaîne d'alerte, « En cas de problème »).",
+        {"libelle": "Ligne d'alerte du programme", "roles": ["Référent·e de permanence"],
+         "telephone": "01 23 45 67 89", "audience": "interne"}, default=None)
+    premiers_gestes: list[str] = F(
+        "Page « En cas de problème » : ce que fait un mentor quand un jeune se confie, "
+        "en quelques étapes courtes (Markdown).", ["Restez calme et écoutez."],
+        default_factory=list)
+    etiquettes: list[str] = F(
+        "Liste fermée des étiquettes (mots_cles) permises ; vide : toutes sont permises.",
+        ["réseau", "confiance en soi"], default_factory=list)
     seuil_petits_effectifs: StrictInt = F(
         "En dessous de ce nombre, un effectif publié doit être masqué (« < 10 ») : dans les "
         "figures et dans le texte (« seulement 3 jeunes filles de 15 ans » est refusé).", 10,
@@ -176,7 +241,7 @@ class Programme(Modele):
 
 
 class Competence(Modele):
-    id: str = F("Identifiant de la compétence.", "ecoute-active")
+    id: str = F("Identifiant de la compétence.", "ecoute-active", motif="id")
     titre: str = F("Intitulé, commençant par un verbe.", "Écouter activement")
     domaine: Literal["posture", "animation", "securite", "accompagnement", "reseau"] = F(
         "Domaine du référentiel.", "accompagnement")
@@ -192,7 +257,8 @@ class Competences(Modele):
 
 
 class Terme(Modele):
-    id: str = F("Identifiant, cité par [](glossaire:identifiant).", "cadre-de-securite")
+    id: str = F("Identifiant, cité par [](glossaire:identifiant).", "cadre-de-securite",
+                 motif="id")
     terme: str = F("Le terme.", "Cadre de sécurité")
     definition: str = F("Définition (Markdown).", "Ensemble des règles…")
 
@@ -206,6 +272,21 @@ class Glossaire(Modele):
 
 
 # --------------------------------------------------------------------------- workshops
+
+class Correspondance(Modele):
+    mentor: list[str] = F("Comment un mentor le cherche (mots ou expressions).",
+                          ["pleure", "en larmes"], min_length=1)
+    contenu: list[str] = F("Comment le contenu le dit : une section qui contient l'un de ces "
+                           "mots est aussi trouvée par les mots du mentor.",
+                           ["émotion", "pleurer"], min_length=1)
+
+
+class Vocabulaire(Modele):
+    """content/data/vocabulaire.yml — the words mentors type, mapped to the content's."""
+
+    correspondances: list[Correspondance] = F("Les correspondances, une par idée.", [],
+                                              default_factory=list)
+
 
 class Materiel(Modele):
     article: str = F("Ce qu'il faut apporter.", "Post-it")
@@ -260,7 +341,7 @@ class Atelier(Publication):
     titre: str = F("Titre de l'atelier, en minuscules sauf la première lettre.",
                    "Construire son réseau à partir de zéro")
     axe: str = F("Axe de l'atelier (identifiant défini dans content/data/programme.yml).",
-                 "insertion-professionnelle")
+                 "insertion-professionnelle", ref="axe")
     resume: str = F("Une phrase qui dit à quoi sert l'atelier.",
                     "Cartographier les personnes que l'on connaît déjà pour trouver un stage.")
     duree: Minutes = F("Durée totale en minutes : la somme des étapes du déroulé.", 120)
@@ -270,7 +351,7 @@ class Atelier(Publication):
     modalite: Literal["presentiel", "distanciel", "hybride"] = F(
         "presentiel, distanciel ou hybride.", "presentiel", default="presentiel")
     heure_debut: Optional[str] = F("Heure de début conseillée (HH:MM, entre guillemets).",
-                                   "14:00", default=None)
+                                   "14:00", default=None, motif="heure")
     sensible: StrictBool = F("true si le sujet touche à l'intime (récit de soi, confiance, "
                              "réseaux sociaux) : les points de vigilance sont alors obligatoires.",
                              False, default=False)
@@ -285,18 +366,19 @@ class Atelier(Publication):
                                "consignes": "…"}], min_length=1)
     vigilance: list[str] = F("Points de vigilance liés au cadre de sécurité.",
                              ["Personne n'est obligé de parler de sa famille"], default_factory=list)
-    mots_cles: list[str] = F("Mots-clés pour la recherche et les étiquettes.", ["réseau", "stage"],
+    mots_cles: list[str] = F("Mots-clés pour la recherche (non affichés).", ["liens faibles", "stage"],
                              default_factory=list)
+    etiquettes: list[str] = F("Étiquettes affichées, prises dans la liste « etiquettes » de "
+                              "content/data/programme.yml.", ["réseau", "stage et alternance"],
+                              default_factory=list)
     version: str = F("Version de la fiche.", "1.0", default="1.0")
-    mise_a_jour: Optional[str] = F("Date de dernière mise à jour (AAAA-MM-JJ).", "2026-03-15",
-                                   default=None)
 
     v_heure = field_validator("heure_debut")(classmethod(lambda cls, v: check_heure(v)))
-    v_date = field_validator("mise_a_jour")(classmethod(lambda cls, v: check_date(v)))
 
 
 class Seance(Modele):
-    atelier: str = F("Identifiant de l'atelier de la séance.", "faire-connaissance")
+    atelier: str = F("Identifiant de l'atelier de la séance.", "faire-connaissance",
+                     ref="atelier")
     mois: StrictInt = F("Mois du cycle (1 = premier mois).", 1, ge=1, le=24)
     defi: str = F("Défi d'intersession proposé aux jeunes jusqu'à la séance suivante.",
                   "Parler de son projet à une personne de son entourage.", default="")
@@ -346,7 +428,7 @@ class ModuleFormation(Publication):
     modalite: Literal["presentiel", "distanciel", "hybride"] = F(
         "presentiel, distanciel ou hybride.", "presentiel", default="presentiel")
     competences: list[str] = F("Compétences visées (identifiants de competences.yml).",
-                               ["poser-le-cadre"], min_length=1)
+                               ["poser-le-cadre"], min_length=1, ref="competence")
     objectifs: list[str] = F("2 à 4 objectifs, chacun commençant par un verbe.",
                              ["Réagir à une révélation"], min_length=2, max_length=4)
     sequences: list[Sequence] = F("Les séquences minutées.", [{"titre": "Apport", "duree": 30,
@@ -356,7 +438,7 @@ class ModuleFormation(Publication):
     evaluation: Evaluation = F("Évaluation formative et sommative.",
                                {"formative": "…", "sommative": "…"})
     ateliers_lies: list[str] = F("Ateliers liés (identifiants).", ["faire-connaissance"],
-                                 default_factory=list)
+                                 default_factory=list, ref="atelier")
     ressources: list[str] = F("Ressources complémentaires (texte ou liens Markdown).",
                               ["[Le cadre de sécurité](../../content/cadre-de-securite.md)"],
                               default_factory=list)
@@ -372,7 +454,7 @@ class Parcours(Publication):
     resume: str = F("Une phrase de présentation.", "Les six modules avant la première séance.")
     public: str = F("À qui s'adresse le parcours.", "Mentors bénévoles", default="Mentors bénévoles")
     modules: list[str] = F("Modules du parcours, dans l'ordre (identifiants).", ["role-et-posture"],
-                           min_length=1)
+                           min_length=1, ref="module")
 
 
 # --------------------------------------------------------------------------- white paper
@@ -400,13 +482,14 @@ class LivreBlanc(Modele):
     sous_titre: str = F("Sous-titre.", "Trois ans de POWAO en Île-de-France")
     auteurs: list[str] = F("Auteurs (personnes ou équipes).", ["L'équipe POWAO"], min_length=1)
     organisations: list[str] = F("Organisations éditrices.", ["WAO", "POWA"], min_length=1)
-    date: str = F("Date de publication (AAAA-MM-JJ).", "2026-01-15")
+    date: str = F("Date de publication (AAAA-MM-JJ).", "2026-01-15", motif="date")
     edition: str = F("Édition.", "Première édition", default="Première édition")
     licence: str = F("Licence de diffusion.", "CC BY-SA 4.0")
     format: Literal["A4", "A5", "B5"] = F("Format de page du PDF.", "A4", default="A4")
     resume: str = F("Résumé (métadonnées du PDF).", "Ce que trois ans de mentorat…")
     mots_cles: list[str] = F("Mots-clés (métadonnées du PDF).", ["mentorat"], default_factory=list)
-    chapitres: list[str] = F("Chapitres dans l'ordre (identifiants).", ["avant-propos"], min_length=1)
+    chapitres: list[str] = F("Chapitres dans l'ordre (identifiants).", ["avant-propos"], min_length=1,
+                           ref="chapitre")
     remerciements: str = F("Remerciements (Markdown), imprimés au colophon.", "Merci aux mentors…",
                            default="")
     version: Optional[str] = F("Version du document, imprimée au colophon et dans la citation.",
@@ -521,7 +604,7 @@ class Figure(Modele):
 
 
 class Temoignage(Modele):
-    id: str = F("Identifiant, cité par {{ temoignage: identifiant }}.", "samia")
+    id: str = F("Identifiant, cité par {{ temoignage: identifiant }}.", "samia", motif="id")
     citation: str = F("Les mots de la personne, sans détail qui la fasse reconnaître : au plus un "
                       "détail parmi établissement nommé (« lycée Jean-Jaurès »), classe (« 3e B », "
                       "« terminale STMG »), âge (« 15 ans »), ville ou quartier, en comptant le "
@@ -562,7 +645,7 @@ KINDS: dict[str, type[Modele]] = {
 DATA_KINDS: dict[str, type[Modele]] = {
     "programme": Programme, "competences": Competences, "glossaire": Glossaire,
     "livre-blanc": LivreBlanc, "references": References, "figure": Figure,
-    "temoignages": Temoignages,
+    "temoignages": Temoignages, "vocabulaire": Vocabulaire,
 }
 
 
