@@ -86,7 +86,7 @@ class Preview:
             print(f"Erreur : {exc}", file=sys.stderr)
             self.tell([f"Erreur : {exc}"])
             return False
-        jobs = outputs.plan(corpus, {"fiches", "kits", "livre-blanc"})
+        jobs = outputs.plan(corpus, {"fiches", "documents", "kits", "livre-blanc"})
         templates = Templates(corpus)
         templates.env.bytecode_cache = self.compiled  # the project's templates, compiled once
         builder = SiteBuilder(corpus, templates, {j.path: j.label for j in jobs})

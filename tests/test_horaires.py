@@ -67,6 +67,7 @@ def page_text(path) -> str:
     """What a browser shows of a page: no tags, scripts, styles nor code examples."""
     source = path.read_text(encoding="utf-8")
     source = re.sub(r"<(script|style|code|pre|kbd|samp)\b.*?</\1>", " ", source, flags=re.S | re.I)
+    source = re.sub(r"</?(span|a|strong|em|b|i|abbr|sup|sub|mark)\b[^>]*>", "", source, flags=re.I)
     source = re.sub(r"<!--.*?-->|<[^>]*>", " ", source, flags=re.S)
     return html.unescape(source)
 
