@@ -184,7 +184,8 @@ def _wait_idle(log: Path, proc: subprocess.Popen, timeout: float = 1800) -> None
     while time.time() < deadline:
         assert proc.poll() is None, log.read_text(encoding="utf-8")
         text = log.read_text(encoding="utf-8")
-        if "Aperçu sur" in text and text.count("Aperçu : rendu de") <= text.count(
+        ready = "fiches des kits en mémoire" in text  # the corpus has a cycle
+        if ready and "Aperçu sur" in text and text.count("Aperçu : rendu de") <= text.count(
                 "PDF mis à jour en"):
             time.sleep(2)
             text2 = log.read_text(encoding="utf-8")

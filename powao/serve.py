@@ -283,9 +283,18 @@ class Preview:
             return
         sent = pickle.dumps(self.corpus)
         with outputs.starting_workers():
-            for job in self.jobs:
-                if job.kind == "kit-cycle":
-                    self.long_pool.submit(outputs.prepare, job, sent)
+            futures = [self.long_pool.submit(outputs.prepare, job, sent)
+                       for job in self.jobs if job.kind == "kit-cycle"]
+
+        told: list[bool] = []
+
+        def said(_future) -> None:
+            if all(f.done() for f in futures) and not told and not outputs.stopping():
+                told.append(True)
+                print("Aperçu : fiches des kits en mémoire, prêtes à être réassemblées.",
+                      file=sys.stderr, flush=True)
+        for future in futures:
+            future.add_done_callback(said)
 
     def update(self) -> None:
         """After a save. Whatever goes wrong, the preview keeps running and says so."""
