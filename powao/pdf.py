@@ -140,7 +140,7 @@ def toolchain_fingerprint(root: Path) -> str:
             for path in sorted((root / folder).rglob("*")):
                 if path.is_file():
                     hash_files([path], digest)
-        hash_files([Path(__file__)], digest)
+        hash_files([Path(__file__), Path(__file__).with_name("accessibilite.py")], digest)
         _fingerprints[root] = digest.hexdigest()
     return _fingerprints[root]
 
@@ -188,14 +188,18 @@ def remember(target: Path, cached: Path, pages_file: Path, pages: int) -> None:
 def _render(document_html: str, target: Path, root: Path, base_url: str, source: str) -> int:
     from weasyprint import HTML
 
+    from . import accessibilite
+
     sandbox = Sandbox(root)
     try:
         document = HTML(string=document_html, base_url=base_url,
                         url_fetcher=sandbox.fetcher()).render()
         identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
         target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
-                           custom_metadata=True)
+        with accessibilite.tagging():
+            document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
+                               custom_metadata=True)
+        accessibilite.finish(target, build_date())
     except BuildError:
         raise
     except Exception as exc:  # WeasyPrint failures become an author-facing message
