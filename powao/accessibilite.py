@@ -16,7 +16,7 @@ Two steps close them, both in the common write path (`pdf.write_pdf`):
 
 1. `tagging()`: while WeasyPrint builds its structure tree, each element is given
    what its HTML element says (`aria-hidden`/`alt=""`/`role=presentation` → to become
-   an artifact, `lang` → `/Lang`, `role=note` → `Note` with an `ID`, `scope` →
+   an artifact, `lang` → `/Lang`, `role=note` or a CSS footnote → `Note` with an `ID`, `scope` →
    `/Scope`, `aria-label` → `/Alt` or `/ActualText`, an SVG's `<title>` and `<desc>`
    → its `/Alt`).
 2. `finish()`: one pikepdf pass that turns the margin-box and hidden content into
@@ -46,7 +46,7 @@ def _svg_text(element, name: str) -> str:
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
-def _annotate(element, box) -> None:
+def _annotate(element, box, note: bool = False) -> None:
     """Give a structure element what its HTML element says (WeasyPrint drops it)."""
     import pydyf
 
@@ -67,16 +67,16 @@ def _annotate(element, box) -> None:
     kind = str(element["S"])
     if kind == "/Figure":
         if tag == SVG + "svg":
-            text = ". ".join(t.rstrip(".") for t in (_svg_text(html, "title"),
-                                                    _svg_text(html, "desc")) if t)
-            label = label or (text + "." if text else "")
+            title, desc = _svg_text(html, "title"), _svg_text(html, "desc")
+            text = desc if title in desc else f"{title.rstrip('.')}. {desc}".strip(". ")
+            label = label or text
         if label:
             element["Alt"] = pydyf.String(label)
     elif label and kind == "/Span":
         element["ActualText"] = pydyf.String(label)
     elif label and kind in ("/TH", "/TD"):
         element["Alt"] = pydyf.String(label)
-    if role == "note":
+    if role == "note" or note:
         element["S"] = "/Note"
         element["ID"] = pydyf.String(f"note-{element.number}")
     if kind == "/TH":
@@ -93,15 +93,22 @@ def tagging():
     from weasyprint.pdf import tags
 
     original = tags._build_box_tree
+    boxes: list = []  # the boxes being tagged, outermost first
 
     def build_box_tree(box, *args):
         real = getattr(box, "_box", box)  # absolute placeholders
         own = not (getattr(real, "element_tag", None) in ("html", "body")
                    or type(real).__name__ in ("PageBox", "MarginBox"))
-        for element in original(box, *args):
-            if own:
-                _annotate(element, real)
-            yield element
+        # a box laid out in the footnote area is a footnote
+        note = bool(boxes) and type(boxes[-1]).__name__ == "FootnoteAreaBox"
+        boxes.append(real)
+        try:
+            for element in original(box, *args):
+                if own:
+                    _annotate(element, real, note)
+                yield element
+        finally:
+            boxes.pop()
 
     tags._build_box_tree = build_box_tree
     try:
