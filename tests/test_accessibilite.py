@@ -316,3 +316,49 @@ def test_document_level_requirements_and_pdfua_claim(editions):
             xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
             assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
             assert "<rdf:li>fr</rdf:li>" in xmp
+
+
+# -- authors: alternative texts ----------------------------------------------------------------
+def test_check_reports_an_image_without_alternative_text(projet, capsys):
+    from PIL import Image
+    (projet.root / "workshops/images").mkdir()
+    Image.new("RGB", (40, 20), "#0e4d64").save(projet.root / "workshops/images/frise.png")
+    projet.replace("workshops/construire-son-reseau.md", "## Conseils d'animation\n",
+                   "## Conseils d'animation\n\n![](images/frise.png)\n\n"
+                   "![](images/frise.png){ .decoratif }\n\n"
+                   "![Une frise aux couleurs du programme](images/frise.png)\n\n"
+                   '<img src="images/frise.png">\n')
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    lines = [line for line in err.splitlines() if "sans texte de remplacement" in line]
+    assert lines == [
+        "workshops/construire-son-reseau.md:30: image « images/frise.png » sans texte de "
+        "remplacement : écrivez ce qu'elle montre entre les crochets, ![Deux mentors au "
+        "tableau](images/frise.png), ou, si elle ne fait que décorer, marquez-la "
+        "![](images/frise.png){ .decoratif }",
+        "workshops/construire-son-reseau.md:36: image « images/frise.png » sans texte de "
+        "remplacement : écrivez ce qu'elle montre entre les crochets, ![Deux mentors au "
+        "tableau](images/frise.png), ou, si elle ne fait que décorer, marquez-la "
+        "![](images/frise.png){ .decoratif }"]
+
+
+def test_decorative_image_is_an_artifact_and_described_image_a_figure(projet):
+    from PIL import Image
+    (projet.root / "workshops/images").mkdir()
+    Image.new("RGB", (40, 20), "#0e4d64").save(projet.root / "workshops/images/frise.png")
+    projet.replace("workshops/construire-son-reseau.md", "## Conseils d'animation\n",
+                   "## Conseils d'animation\n\n![](images/frise.png){ .decoratif }\n\n"
+                   "![Une frise aux couleurs du programme](images/frise.png)\n")
+    assert projet.run("fiches", "--jobs", "1")[0] == 0
+    path = projet.root / "site/pdf/fiches/construire-son-reseau.pdf"
+    with pikepdf.open(path) as pdf:
+        alts = [str(e.get("/Alt", "")) for e in structure(pdf) if e.S == "/Figure"]
+        images = loose = 0
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                images += str(operator) == "Do"
+            loose += marked_text(page)[2]
+    assert "Une frise aux couleurs du programme" in alts
+    assert len([a for a in alts if "frise" in a]) == 1  # the decorative copy is no Figure
+    assert loose == 0 and images >= 2
+    assert validate(str(path)).findings == ()
