@@ -52,22 +52,37 @@ def filter_corpus(corpus: Corpus, edition: str, report: Report) -> Corpus:
     return out
 
 
+GLOSSARY_PAGE = "glossaire"
+
+
 def _hidden(full: Corpus, kept: Corpus, kind: str, ident: str) -> Any:
+    if kind == "glossaire":  # a term is shown on the glossary page: that page must be there
+        kind, ident = "page", GLOSSARY_PAGE
+        if ident not in full.pages:
+            return _NO_GLOSSARY
     items = full.kind(kind)
-    if kind == "glossaire" or ident not in items or ident in kept.kind(kind):
+    if ident not in items or ident in kept.kind(kind):
         return None
     return items[ident]
 
 
+_NO_GLOSSARY = object()
+
+
 def _report(report: Report, src: Any, line: int, kind: str, target: Any, field: str = "") -> None:
+    if target is _NO_GLOSSARY:
+        report.error(src.rel, line, "renvoi vers un terme du glossaire, mais le projet n'a pas "
+                     "de page glossaire : créez content/glossaire.md (avec le bloc "
+                     "« {{ glossaire }} ») ou retirez le lien", field)
+        return
+    if kind == "glossaire":
+        kind = "page"
     report.error(src.rel, line, f"renvoi vers {LABELS[kind]} « {target.id} » ({target.src.rel}), "
                  f"qui n'est pas publié dans cette édition ({why_hidden(target)}) : retirez le "
                  "lien ou publiez la cible", field)
 
 
 def _check_links(full: Corpus, kept: Corpus, edition: str, report: Report) -> None:
-    if edition == "brouillons":
-        return
     for kind in KINDS:
         for item in getattr(kept, kind).values():
             src = item.src

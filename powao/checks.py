@@ -14,7 +14,7 @@ from .sources import Source
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
                   re.IGNORECASE)
 
-MAYBE_HTML = re.compile(r"<|javascript", re.I)  # cheap test before the patterns below
+MAYBE_HTML = re.compile(r"<|script|&|data\s*:", re.I)  # cheap test before the patterns below
 FORBIDDEN_HTML = [
     (re.compile(r"<\s*script\b", re.I), "balise <script>"),
     (re.compile(r"<\s*style\b", re.I), "balise <style>"),
@@ -25,9 +25,14 @@ FORBIDDEN_HTML = [
     (re.compile(r"<\s*meta\b", re.I), "balise <meta>"),
     (re.compile(r"<\s*form\b", re.I), "balise <form>"),
     (re.compile(r"<\s*base\b", re.I), "balise <base>"),
-    (re.compile(r"<[^>]*\son[a-z]+\s*=", re.I), "attribut de gestion d'événement (on…=)"),
-    (re.compile(r"<[^>]*\sstyle\s*=", re.I), "attribut style"),
-    (re.compile(r"javascript\s*:", re.I), "adresse javascript:"),
+    (re.compile(r"<\s*svg\b", re.I), "balise <svg>"),
+    (re.compile(r"<\s*math\b", re.I), "balise <math>"),
+    (re.compile(r"<\s*template\b", re.I), "balise <template>"),
+    (re.compile(r"<[^>]*[\s/\"'`]on[a-z]+\s*=", re.I), "attribut de gestion d'événement (on…=)"),
+    (re.compile(r"<[^>]*[\s/\"'`]style\s*=", re.I), "attribut style"),
+    (re.compile(r"(?:java|vb)\s*script\s*:|&#0*(?:106|x0*6a);|&Tab;|&NewLine;", re.I),
+     "adresse javascript:"),
+    (re.compile(r"data\s*:\s*(?:text|image/svg|application)", re.I), "adresse data:"),
     (re.compile(r"@import\b", re.I), "directive @import"),
 ]
 
@@ -186,7 +191,8 @@ def data_namespace(corpus: Corpus) -> dict[str, Any]:
 def _data_keys(corpus: Corpus) -> list[str]:
     prog = corpus.programme
     keys = [f"chiffres.{k}" for k in (prog.chiffres if prog else {})]
-    keys += [f"programme.{k}" for k in m.Programme.model_fields]
+    keys += [f"programme.{k}" for k, f in m.Programme.model_fields.items()
+             if f.annotation in (str, int, float) or "str" in str(f.annotation)]
     return keys
 
 
@@ -277,9 +283,15 @@ def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -
     if token.kind == "data":
         try:
             lookup(data_namespace(corpus), token.value)
-        except (KeyError, TypeError, AttributeError):
+        except KeyError:
             report.error(source.rel, token.line, f"donnée « {token.value} » introuvable dans "
-                         f"content/data/programme.yml.{suggestion(token.value, _data_keys(corpus))}")
+                         f"content/data/programme.yml.{suggestion(token.value, _data_keys(corpus))}"
+                         " Écrivez « {{ chiffres.NOM }} » pour un chiffre clé ou "
+                         "« {{ programme.CHAMP }} » pour un texte du programme.")
+        except TypeError:
+            report.error(source.rel, token.line, f"donnée « {token.value} » : ce n'est pas une "
+                         "valeur simple (texte ou nombre) ; citez un champ précis, par exemple "
+                         "« {{ chiffres.jeunes_mentores }} » ou « {{ programme.nom }} »")
     elif token.kind == "block":
         _check_block(corpus, source, token, report)
     elif token.kind == "xref":

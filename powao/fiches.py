@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import segno
-import yaml
 from markupsafe import Markup
 
 from . import model as m
+from .base import build_date, site_url
 from .loader import Corpus
 from .pdf import Meta, head, inline_footnotes, write_pdf
 from .templating import Templates, split_sections
@@ -18,11 +18,6 @@ from .views import date_fr
 
 
 @lru_cache(maxsize=8)
-def site_url(root: Path) -> str:
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    return str(config.get("site_url") or "").rstrip("/") + "/"
-
-
 def qr_svg(url: str) -> Markup:
     """A vector QR code (segno) pointing at the page on the site."""
     code = segno.make(url, error="m", micro=False)
@@ -97,7 +92,6 @@ def _securite(t: Templates) -> tuple[Any, str]:
 
 def kit_html(t: Templates, kind: str, ident: str, edition: str = "public") -> str:
     corpus = t.corpus
-    from .pdf import build_date
     objet = corpus.cycles[ident] if kind == "cycle" else corpus.parcours[ident]
     securite, securite_html = _securite(t)
     toc: list[dict[str, Any]] = [{"id": "mode-emploi", "titre": "Comment utiliser ce kit", "niveau": 1}]

@@ -19,9 +19,9 @@ from markupsafe import Markup
 from . import model as m
 from .errors import BuildError
 from .loader import Corpus
-from .fiches import site_url
 from .views import date_fr
-from .pdf import Meta, build_date, head, inline_footnotes, write_pdf
+from .base import build_date, site_url
+from .pdf import Meta, head, inline_footnotes, write_pdf
 from .templating import Templates
 from .urls import Urls
 

@@ -105,14 +105,34 @@ def strings(value, loc: tuple = ()):
         yield loc, value
 
 
+SCALARS = (str, int, float)
+
+
 def lookup(data: dict, path: str):
-    """Follow a dotted path in nested dicts / objects; raises KeyError."""
+    """Follow a dotted path through data keys and declared model fields only.
+
+    Content is data, never code: no attribute walk (no ``__class__``, no method, no
+    private name), and the value reached must be a plain value (text or number) or a
+    key figure. Raises KeyError (unknown name) or TypeError (not a plain value)."""
+    from pydantic import BaseModel
+
     current = data
     for part in path.split("."):
+        if not part or part.startswith("_"):
+            raise KeyError(part)
         if isinstance(current, dict):
+            if part not in current:
+                raise KeyError(part)
             current = current[part]
-        elif hasattr(current, part):
+        elif isinstance(current, BaseModel) and part in type(current).model_fields:
             current = getattr(current, part)
         else:
             raise KeyError(part)
+    if isinstance(current, bool) or not (isinstance(current, SCALARS) or _is_figure(current)):
+        raise TypeError(path)
     return current
+
+
+def _is_figure(value) -> bool:
+    from .model import Chiffre
+    return isinstance(value, Chiffre)

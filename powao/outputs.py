@@ -15,10 +15,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from .base import build_epoch, code_fingerprint, hash_files
 from .errors import BuildError, Report
-from .publish import link_or_copy
-from .pdf import hash_files, remember
 from .loader import Corpus
+from .pdf import recall, remember
 from .urls import Urls
 
 
@@ -70,46 +70,6 @@ def schedule(corpus: Corpus, jobs: list[Job]) -> list[Job]:
 
 
 # -- dependency cache (no render process at all when nothing changed) -----------------
-def code_fingerprint(root: Path) -> str:
-    """The toolchain itself: code, templates, stylesheets, fonts, site configuration.
-
-    Never memoised in memory (a live preview or a test process lives across edits of
-    these files): each file's hash is reused only while its size and modification
-    time (in nanoseconds) are unchanged, as git does for its index."""
-    import pydyf
-    import weasyprint
-    files = sorted((root / "powao").glob("*.py")) + sorted(
-        p for p in (root / "templates").rglob("*") if p.is_file()) + [root / "mkdocs.yml"]
-    memo_path = root / ".cache" / "empreintes.json"
-    try:
-        memo = json.loads(memo_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        memo = {}
-    fresh: dict[str, list] = {}
-    digest = hashlib.sha256(f"{weasyprint.__version__}|{pydyf.__version__}".encode())
-    for path in files:
-        key = path.as_posix()
-        try:
-            st = path.stat()
-        except OSError:
-            digest.update(f"{key}|<absent>".encode())
-            continue
-        stamp = [st.st_size, st.st_mtime_ns]
-        known = memo.get(key)
-        if known and known[:2] == stamp:
-            file_hash = known[2]
-        else:
-            file_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-        fresh[key] = stamp + [file_hash]
-        digest.update(f"{key}|{file_hash}".encode())
-    if fresh != memo:
-        memo_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo_path.with_name(f".empreintes.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(fresh), encoding="utf-8")
-        os.replace(tmp, memo_path)
-    return digest.hexdigest()
-
-
 def _shared_inputs(corpus: Corpus) -> list[Path]:
     """Files every PDF may read: programme data, glossary, references, the safety page."""
     root = corpus.root
@@ -134,7 +94,6 @@ def _job_inputs(corpus: Corpus, job: Job) -> list[Path]:
 def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> str:
     """Hash of everything the PDF depends on, computed without rendering it."""
     from .markup import scan
-    from .pdf import build_epoch
     digest = hashlib.sha256((code or code_fingerprint(corpus.root)).encode())
     # Unset options are left out: the preview and a build share their cache.
     digest.update(json.dumps({k: v for k, v in options.items() if v}, sort_keys=True,
@@ -243,7 +202,7 @@ def ready() -> bool:
 
 def _templates():
     if "templates" not in _state:  # no corpus sent: load it here
-        from .pipeline import load_and_check
+        from .content import load_and_check
         from .templating import Templates
         corpus, _report = load_and_check(Path(_state["root"]),
                                          edition=_state["options"].get("edition", "public"))
@@ -339,11 +298,9 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
     code = code_fingerprint(root)
     for job in jobs:
         key = dependency_key(corpus, job, options, code)
-        cached, pages_file = _cached(root, key)
-        if cached.exists() and pages_file.exists():
-            (out / job.path).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(cached, out / job.path)
-            pages[job.path] = int(pages_file.read_text())
+        count = recall(*_cached(root, key), out / job.path)
+        if count is not None:
+            pages[job.path] = count
         else:
             todo[job] = key
     if len(todo) < len(jobs):

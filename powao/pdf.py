@@ -6,7 +6,6 @@ SOURCE_DATE_EPOCH, and the document is tagged for accessibility.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import html as _html
 import os
@@ -15,26 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .base import atomic_write, build_date, build_epoch, copy_file, file_sha256, hash_files
 from .errors import BuildError
-from .publish import link_or_copy
 
 FOOTNOTE_DIV = re.compile(r'<div class="footnote">.*?</div>\s*$', re.S)
 FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
 FOOTNOTE_REF = re.compile(
     r'<sup id="fnref\d*:([^"]+)"><a class="footnote-ref" href="#fn:[^"]+"[^>]*>[^<]*</a></sup>')
 BACKREF = re.compile(r'(&#160;|\u00a0)?<a class="footnote-backref"[^>]*>.*?</a>', re.S)
-
-
-def build_epoch() -> int:
-    """SOURCE_DATE_EPOCH if set (reproducible builds), else a fixed project epoch."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
-    return 1767225600  # 2026-01-01T00:00:00Z: builds never embed the wall clock
-
-
-def build_date() -> _dt.datetime:
-    return _dt.datetime.fromtimestamp(build_epoch(), tz=_dt.timezone.utc)
 
 
 def inline_footnotes(fragment: str) -> str:
@@ -122,12 +109,6 @@ FILE_URI = re.compile(r'file://[^"\')\s<>]+')
 _fingerprints: dict[Path, str] = {}
 
 
-def hash_files(paths, digest) -> None:
-    """Feed each file's path and bytes to a hash (a missing file counts too)."""
-    for path in paths:
-        digest.update(path.as_posix().encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<absent>")
-
 
 def toolchain_fingerprint(root: Path) -> str:
     """Everything besides the HTML that shapes a PDF: print CSS, fonts, the renderer.
@@ -165,24 +146,48 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
     cache = root / ".cache" / "pdf"
     key = cache_key(document_html, root, base_url)
     cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"
-    if cached.exists() and pages_file.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(cached, target)
-        return int(pages_file.read_text())
+    pages = recall(cached, pages_file, target)
+    if pages is not None:
+        return pages
     pages = _render(document_html, target, root, base_url, source)
     remember(target, cached, pages_file, pages)
     return pages
 
 
 def remember(target: Path, cached: Path, pages_file: Path, pages: int) -> None:
-    """Store a rendered PDF and its page count in a cache (PDFs are never modified in
-    place, so the cache entry is a hard link when possible)."""
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    link_or_copy(target, tmp)
-    os.replace(tmp, cached)
-    pages_file.write_text(str(pages))
+    """Store a rendered PDF in a cache: a copy (never an inode shared with a published
+    file), written atomically, with its page count and the hash of its bytes."""
+    try:
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        copy_file(target, tmp)
+        os.replace(tmp, cached)
+        atomic_write(pages_file, f"{pages} {file_sha256(cached)}")
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
+
+
+def recall(cached: Path, pages_file: Path, target: Path) -> int | None:
+    """Copy a cached PDF to `target` if its entry is whole and its bytes are the ones
+    stored (a cache file truncated or edited is ignored and removed); its page count."""
+    try:
+        count, digest = pages_file.read_text(encoding="ascii").split()
+        pages = int(count)
+        if file_sha256(cached) != digest or pages < 1:
+            raise ValueError("altered")
+    except (OSError, ValueError, UnicodeDecodeError):
+        for path in (cached, pages_file):
+            if path.exists():
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    copy_file(cached, tmp)
+    os.replace(tmp, target)
+    return pages
 
 
 def _render(document_html: str, target: Path, root: Path, base_url: str, source: str) -> int:

@@ -6,27 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import checks, loader
+from .base import copy_file
+from .content import load_and_check
 from .errors import ContentError, Report
-from .loader import Corpus
 
-
-def load_and_check(root: Path, strict: bool = False,
-                   edition: str = "public") -> tuple[Corpus, Report]:
-    """Steps 1–2: gather every file and cross-check it; raise if anything is wrong.
-
-    Returns the corpus of the edition: only what it may publish."""
-    from .audience import filter_corpus
-    report = Report()
-    corpus = loader.load(root, report)               # 1. read, parse, validate each file
-    checks.check(corpus, report)                      # 2. cross-file references, sums, bodies
-    if report.failed(strict):
-        raise ContentError(report)
-    corpus = filter_corpus(corpus, edition, report)   # what this edition publishes
-    if report.failed(strict):
-        raise ContentError(report)
-    return corpus, report
-
+__all__ = ["ALL", "build", "load_and_check"]
 
 
 ALL = ("site", "fiches", "kits", "livre-blanc")
@@ -57,7 +41,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
     jobs = outputs.plan(corpus, pdf_kinds)                              # 3. resolve
     build_report = Report()
     info: dict = {"pdf": 0, "pages_pdf": 0, "pages": 0}
-    with publish.staging(root) as stage:
+    with publish.staging(root, outputs.stop_workers) as stage:
         pdf_out = stage / "pdf-sortie"
         pages: dict[str, int] = {}
 
@@ -95,7 +79,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         if "site" in which:
             if pdf_out.exists():
                 shutil.copytree(pdf_out / "pdf", site_dir / "pdf", dirs_exist_ok=True,
-                                copy_function=publish.link_or_copy)
+                                copy_function=copy_file)
             sources = {p.doc[:-3] + ".html": p.source for p in site_pages if p.source}
             if not reused:  # an identical site was checked when it was first built
                 linkcheck.check_site(site_dir, sources, build_report)  # every link and anchor

@@ -19,15 +19,6 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def link_or_copy(src, dst) -> None:
-    """Place `src` at `dst` as a hard link (cache entries and built files are never
-    modified in place, only replaced), or as a copy across file systems."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where unsupported."""
     try:
@@ -81,8 +72,11 @@ def clean_stale(base: Path) -> None:
 
 
 @contextlib.contextmanager
-def staging(root: Path) -> Iterator[Path]:
-    """A fresh folder under .build/ removed whatever happens (SIGTERM included)."""
+def staging(root: Path, on_stop=None) -> Iterator[Path]:
+    """A fresh folder under .build/ removed whatever happens (SIGTERM included).
+
+    `on_stop` is called first when the build is stopped (the render processes must be
+    gone before their output folder is)."""
     import signal
     base = root / ".build"
     base.mkdir(exist_ok=True)
@@ -90,8 +84,8 @@ def staging(root: Path) -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix=f"construction-{os.getpid()}-", dir=base))
 
     def terminate(_signum, _frame):
-        from .outputs import stop_workers
-        stop_workers()  # before the staging folder goes: no process may write into it
+        if on_stop is not None:
+            on_stop()  # before the staging folder goes: no process may write into it
         raise SystemExit(143)
 
     previous = signal.getsignal(signal.SIGTERM)

@@ -144,6 +144,9 @@ class Renderer:
             if value.illustratif:
                 text += '<abbr class="illustratif" title="Chiffre illustratif">*</abbr>'
             return text
+        if isinstance(value, str):
+            import html
+            return html.escape(value, quote=False)
         return format_number(value, key)
 
     def _link(self, mt: re.Match[str], line: str, base: Path) -> str:

@@ -6,6 +6,7 @@ core, then `mkdocs build` runs on the tree with the project's mkdocs.yml.
 """
 from __future__ import annotations
 
+import html as _html
 import json
 import logging
 import re
@@ -41,9 +42,12 @@ class SitePage:
 
 def to_markdown(page: SitePage) -> str:
     """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks."""
-    out = ["---", yaml.safe_dump({"title": page.title, **page.meta}, allow_unicode=True,
-                                 sort_keys=True).strip(), "---", "",
-           f"# {_md_escape(page.title)}", ""]
+    meta = {"title": page.title, **page.meta}
+    # The theme prints front-matter values into the page as they are (no escaping):
+    # every text from content is escaped here for HTML text and attributes.
+    meta = {k: v if k == "hide" else html_text(v) for k, v in meta.items()}
+    out = ["---", yaml.safe_dump(meta, allow_unicode=True, sort_keys=True).strip(), "---", "",
+           f"# {_md_escape(_html.escape(page.title, quote=False))}", ""]
     pos = 0
     for mt in H2_PARTS.finditer(page.body):
         out += _raw(page.body[pos:mt.start()])
@@ -53,6 +57,15 @@ def to_markdown(page: SitePage) -> str:
         pos = mt.end()
     out += _raw(page.body[pos:])
     return "\n".join(out) + "\n"
+
+
+def html_text(value: Any) -> Any:
+    """Content text made safe for HTML text and quoted attributes (lists item by item)."""
+    if isinstance(value, str):
+        return _html.escape(value, quote=True)
+    if isinstance(value, list):
+        return [html_text(v) for v in value]
+    return value
 
 
 def _md_escape(text: str) -> str:
@@ -93,8 +106,7 @@ class SiteBuilder:
             import hashlib
             import json
 
-            from .outputs import code_fingerprint
-            from .pdf import hash_files
+            from .base import code_fingerprint, hash_files
             root = self.corpus.root
             digest = hashlib.sha256(code_fingerprint(root).encode())
             data = sorted((root / "content" / "data").glob("*.yml"))
@@ -257,6 +269,10 @@ class SiteBuilder:
 
     # -- navigation ---------------------------------------------------------------------
     def nav(self) -> list[Any]:
+        """The navigation, every title escaped: the theme prints nav titles as HTML."""
+        return _escape_nav(self._nav())
+
+    def _nav(self) -> list[Any]:
         c, u = self.corpus, self.urls
         pages = sorted(c.pages.values(), key=lambda p: (p.ordre, p.titre))
 
@@ -336,6 +352,14 @@ class SiteBuilder:
 
 
 SITE_EXTENSIONS = ("toc", "attr_list")
+
+
+def _escape_nav(nav: Any) -> Any:
+    if isinstance(nav, list):
+        return [_escape_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html_text(k): _escape_nav(v) for k, v in nav.items()}
+    return nav
 
 
 def m_modalite(value: str) -> str:
@@ -432,9 +456,10 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
 
     from mkdocs.commands.build import build
 
-    from .pdf import build_epoch
-    # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch()))
+    from .base import build_epoch
+    # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (the value
+    # checked by build_epoch, never a raw one MkDocs could choke on).
+    os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch())
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 

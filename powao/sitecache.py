@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .publish import link_or_copy
+from .base import copy_file
 
 CHECKED = ".verifie"
 MANIFEST = ".manifeste.json"
@@ -123,7 +123,7 @@ def _previous(cache: Path) -> Path | None:
 
 def _copy_site(entry: Path, site_dir: Path) -> None:
     shutil.copytree(entry, site_dir, ignore=shutil.ignore_patterns(CHECKED, MANIFEST),
-                    copy_function=link_or_copy)
+                    copy_function=copy_file)
 
 
 def _partial(config: dict[str, Any], config_path: Path, previous: Path, changed: list[str],
@@ -189,7 +189,7 @@ def mark_checked(site_dir: Path, config_path: Path, cache: Path) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     tmp = cache / f".{key}.tmp"
     shutil.copytree(site_dir, tmp, ignore=shutil.ignore_patterns("pdf"),
-                    copy_function=link_or_copy)
+                    copy_function=copy_file)
     shutil.copyfile(config_path.with_suffix(".manifeste"), tmp / MANIFEST)
     (tmp / CHECKED).write_text("liens vérifiés\n")
     tmp.rename(cache / key)

@@ -15,7 +15,7 @@ import pytest
 from conftest import FILES, make_project
 from powao import pipeline
 from powao.livre import build_livre, date_fr, document_html, inline_spaces, make_linker
-from powao.pdf import build_date
+from powao.base import build_date
 from powao.templating import Templates
 
 
