@@ -213,6 +213,7 @@ def svg(fig: m.Figure, programme: m.Programme | None = None) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
             f'width="{WIDTH}" height="{HEIGHT}" role="img" '
             f'aria-labelledby="svg-{ident}-titre svg-{ident}-desc" class="powao-graphique" '
+            f'aria-label="{escape(alternative(fig, seuil))}" '
             f'font-family="{escape(FONT)}">'
             f'<title id="svg-{ident}-titre">{escape(fig.titre)}</title>'
-            f'<desc id="svg-{ident}-desc">{escape(alternative(fig, seuil))}</desc>\n{body}\n</svg>')
+            f'<desc id="svg-{ident}-desc">{escape(fig.alt)}</desc>\n{body}\n</svg>')
