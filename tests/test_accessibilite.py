@@ -156,7 +156,7 @@ def text_of(element, texts: dict) -> str:
 def test_pdfua_reports_no_error_or_warning_on_every_pdf_of_every_edition(editions):
     pdfs = all_pdfs(editions)
     kinds = {p.parent.name if p.parent.name in ("fiches", "kits") else p.stem for p in pdfs}
-    assert kinds == {"fiches", "kits", "livre-blanc"}
+    assert kinds >= {"fiches", "kits", "livre-blanc"}  # and any kind added later
     assert len(editions[1]) == 3
     for path in pdfs:
         report = validate(str(path))
