@@ -12,6 +12,7 @@ build: setup
 	$(PY) build.py
 
 test: setup
+	@echo "Suite de tests (2 processus ; quelques minutes, l'avancement s'affiche tous les 25 tests)…"
 	$(PY) -m pytest -n 2 -q
 
 check: setup
@@ -31,4 +32,4 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 clean:
-	rm -rf site site-interne .build
+	rm -rf site site-interne site-relecture sorties .build

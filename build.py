@@ -9,7 +9,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from powao.cli import main  # noqa: E402
+try:
+    from powao.cli import main  # noqa: E402
+    import markdown, weasyprint, mkdocs  # noqa: E401,F401 - present in the project's environment
+except ImportError as exc:  # run outside the project's virtual environment
+    venv = ROOT / ".venv" / "bin" / "python"
+    hint = (f"lancez « {venv.relative_to(Path.cwd()) if venv.is_relative_to(Path.cwd()) else venv} "
+            "build.py … »" if venv.exists() else "lancez d'abord « make build » (il installe tout)")
+    sys.exit(f"Erreur : le module Python « {exc.name} » est introuvable : cette commande doit "
+             f"tourner dans l'environnement du projet ; {hint}.")
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:], root=ROOT))

@@ -2,7 +2,7 @@
 
 * public (default): only content with `statut: publie` and `diffusion: public`;
 * interne: everything `publie`, public and internal;
-* brouillons: everything, drafts included.
+* relecture: everything, drafts included (the review edition).
 
 The filtered corpus drives every output (pages, navigation, tags, search, PDFs),
 so nothing outside the edition can leak; a published item that links to one
@@ -17,14 +17,14 @@ from .errors import Report
 from .loader import Corpus
 from .markup import scan, strings
 
-EDITIONS = ("public", "interne", "brouillons")
+EDITIONS = ("public", "interne", "relecture")
 KINDS = ("pages", "ateliers", "cycles", "parcours", "modules", "chapitres")
 LABELS = {"atelier": "l'atelier", "cycle": "le cycle", "module": "le module",
           "parcours": "le parcours", "chapitre": "le chapitre", "page": "la page"}
 
 
 def visible(item: Any, edition: str) -> bool:
-    if edition == "brouillons":
+    if edition == "relecture":
         return True
     if item.statut != "publie":
         return False

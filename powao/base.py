@@ -34,6 +34,33 @@ def build_epoch() -> int:
     return int(value)
 
 
+def draft_stamp(root: Path) -> str:
+    """When and from what a draft was made: the real date and time (Paris) and the
+    source version (git short hash, « + modifications » when the tree has uncommitted
+    changes). Only drafts carry it: release builds stay reproducible."""
+    import subprocess
+    try:
+        from zoneinfo import ZoneInfo
+        now = _dt.datetime.now(ZoneInfo("Europe/Paris"))
+    except Exception:  # no time-zone database: UTC, said so
+        now = _dt.datetime.now(_dt.timezone.utc)
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+    day = "1er" if now.day == 1 else str(now.day)
+    when = f"{day} {months[now.month - 1]} {now.year} à {now.hour} h {now.minute:02d}"
+    version = "version inconnue (pas de dépôt git)"
+    try:
+        run = lambda *a: subprocess.run(["git", *a], cwd=root, capture_output=True,  # noqa: E731
+                                        text=True, timeout=5)
+        head = run("rev-parse", "--short", "HEAD")
+        if head.returncode == 0 and head.stdout.strip():
+            dirty = run("status", "--porcelain", "--untracked-files=no").stdout.strip()
+            version = f"version {head.stdout.strip()}" + (" + modifications" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return f"{when}, {version}"
+
+
 def build_date() -> _dt.datetime:
     return _dt.datetime.fromtimestamp(build_epoch(), tz=_dt.timezone.utc)
 

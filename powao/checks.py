@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import model as m
-from .errors import Report, suggestion
+from .errors import Report, set_working_on, suggestion
 from .loader import Corpus
 from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan, strings
+from . import privacy
 from .sources import Source
 
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
@@ -32,39 +33,87 @@ FORBIDDEN_HTML = [
     (re.compile(r"<[^>]*[\s/\"'`]style\s*=", re.I), "attribut style"),
     (re.compile(r"(?:java|vb)\s*script\s*:|&#0*(?:106|x0*6a);|&Tab;|&NewLine;", re.I),
      "adresse javascript:"),
-    (re.compile(r"data\s*:\s*(?:text|image/svg|application)", re.I), "adresse data:"),
+    (re.compile(r"data\s*:\s*(?:text|image|application)\s*/", re.I), "adresse data:"),
     (re.compile(r"@import\b", re.I), "directive @import"),
 ]
 
 
+def forbidden_html(text: str) -> list[str]:
+    """What in `text` could run or load something, as the browser would read it:
+    character references decoded (« &#106;avascript: »), and spaces, tabs and line
+    breaks inside a URL scheme ignored (« java\tscript: »)."""
+    if not MAYBE_HTML.search(text):
+        return []
+    import html
+    decoded = text
+    for _ in range(3):  # double-encoded references too
+        once = html.unescape(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    squeezed = re.sub(r"[\s\x00-\x1f]+", "", decoded)
+    return [label for pattern, label in FORBIDDEN_HTML
+            if pattern.search(decoded) or pattern.search(squeezed)]
+
+
 def check(corpus: Corpus, report: Report) -> None:
-    _check_privacy_data(corpus, report)
+    privacy.check_data(corpus, report)
     _check_ateliers(corpus, report)
     _check_cycles(corpus, report)
     _check_trainings(corpus, report)
     _check_livre(corpus, report)
     for source in corpus.sources:
+        set_working_on(source.rel)
         if source.body or source.path.suffix == ".md":
             check_body(corpus, source, report)
         check_fields(corpus, source, report)
+        _check_placeholders(source, report)
+    _check_output_paths(corpus, report)
+
+
+def _check_output_paths(corpus: Corpus, report: Report) -> None:
+    """Two sources that would be published at the same place: one would silently
+    replace the other. Both are named."""
+    from .urls import Urls
+    for path, first, second in Urls(corpus).collisions:
+        where = path[:-3] + ".html" if path.endswith(".md") else path
+        blame = second if "/" in second or second.endswith((".md", ".yml")) else first
+        report.error(blame, 1, f"ce contenu serait publié à la même adresse ({where}) que "
+                     f"{first if blame == second else second} : l'un remplacerait l'autre. "
+                     "Renommez le fichier (ou changez son champ « id »)", "id")
+
+
+# « À compléter » written between quotes (as in the authors' guide) is a mention, not a gap.
+PLACEHOLDER = re.compile(r"(?<![\w«])(?<!«\s)(?<!«\u00a0)(?<!«\u202f)à compléter(?!\w)", re.I)
+
+
+def _check_placeholders(source: Source, report: Report) -> None:
+    """Text left from `build.py new` in a file that is no longer a draft."""
+    meta = source.meta if isinstance(source.meta, dict) else {}
+    if meta.get("statut", "brouillon") == "brouillon" or not PLACEHOLDER.search(source.text):
+        return
+    for index, line in enumerate(source.text.split("\n"), start=1):
+        if PLACEHOLDER.search(line) and not line.lstrip().startswith("#"):
+            report.warn(source.rel, index, "texte d'exemple « À compléter » encore présent : "
+                        "remplacez-le par le vrai contenu (ou repassez le fichier en "
+                        "« statut: brouillon »)")
 
 
 def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
     """Markdown inside YAML fields (consignes, ressources…) follows the same rules."""
-    for loc, value in strings(source.meta):
-        contact = "@" in value or PHONE_HINT.search(value)
-        markup = any(c in value for c in "[{<!")
-        if not (contact or markup) or _is_public_contact_field(source, loc):
+    values = [(loc, value) for loc, value in strings(source.meta)
+              if not _is_public_contact_field(source, loc)]
+    for loc, offset, message in privacy.value_problems(corpus, values):
+        value = dict(values)[loc]
+        report.error(source.rel, source.line(loc) + value.count("\n", 0, offset), message,
+                     _field(loc))
+    for loc, value in values:
+        if not any(c in value for c in "[{<!&"):
             continue  # most values: plain text, nothing to check
         line = source.line(loc)
-        if contact:
-            check_privacy(corpus, source, value, line, report, _field(loc))
-        if not markup:
-            continue
-        for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(value) else ()):
-            if pattern.search(value):
-                report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
-                             "en Markdown", _field(loc))
+        for label in forbidden_html(value):
+            report.error(source.rel, line, f"HTML refusé : {label}. Écrivez le contenu "
+                         "en Markdown", _field(loc))
         for token in scan(value, line):
             _check_token(corpus, source, Token(token.kind, token.value, line, token.arg,
                                                token.text), report)
@@ -196,85 +245,13 @@ def _data_keys(corpus: Corpus) -> list[str]:
     return keys
 
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-PHONE = re.compile(r"(?<![\d/])(?:\+33[\s.]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
-PHONE_HINT = re.compile(r"(?:\+33|0)[1-9]")
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text.replace("+33", "0"))
-
-
-def public_contacts(corpus: Corpus) -> tuple[set[str], set[str]]:
-    prog = corpus.programme
-    contacts = prog.contacts_publics if prog else []
-    emails = {c.email.lower() for c in contacts if c.email}
-    phones = {_digits(c.numero) for c in contacts if c.numero}
-    return emails, phones
-
-
-def check_privacy(corpus: Corpus, source: Source, text: str, line: int, report: Report,
-                  field: str = "") -> None:
-    """No personal contact data: only the programme's public contacts may appear.
-
-    `text` may span several lines; `line` is the line of its first character."""
-    found_emails = [(mt.group(0), mt.start()) for mt in EMAIL.finditer(text)] if "@" in text else []
-    found_phones = ([(mt.group(0), mt.start()) for mt in PHONE.finditer(text)]
-                    if PHONE_HINT.search(text) else [])  # cheap tests first: most strings
-    if not found_emails and not found_phones:
-        return
-    emails, phones = public_contacts(corpus)
-    for found, start in found_emails:
-        if found.lower() not in emails:
-            report.error(source.rel, line + text.count("\n", 0, start),
-                         f"adresse e-mail « {found} » : aucune coordonnée "
-                         "personnelle dans les contenus. Citez un rôle (« le ou la référent·e du "
-                         "programme ») ou ajoutez l'adresse aux contacts_publics de "
-                         "content/data/programme.yml si elle est publique", field)
-    for found, start in found_phones:
-        if _digits(found) not in phones:
-            report.error(source.rel, line + text.count("\n", 0, start),
-                         f"numéro de téléphone « {found.strip()} » : aucune "
-                         "coordonnée personnelle dans les contenus. Citez un rôle ou ajoutez le "
-                         "numéro aux contacts_publics de content/data/programme.yml s'il est "
-                         "public", field)
-
-
-def _check_privacy_data(corpus: Corpus, report: Report) -> None:
-    for t in corpus.temoignages.values():
-        src = t.src
-        index = list(corpus.temoignages).index(t.id)
-        if not t.consentement:
-            report.error(src.rel, src.line(("temoignages", index, "consentement")),
-                         f"témoignage « {t.id} » publié sans consentement : obtenez l'accord "
-                         "écrit de la personne puis écrivez « consentement: true », ou retirez "
-                         "le témoignage", f"temoignages[{index + 1}].consentement")
-        if not t.prenom_modifie:
-            report.error(src.rel, src.line(("temoignages", index, "prenom_modifie")),
-                         f"témoignage « {t.id} » : le prénom doit être changé avant publication "
-                         "(écrivez un autre prénom et « prenom_modifie: true »)",
-                         f"temoignages[{index + 1}].prenom_modifie")
-    seuil = corpus.programme.seuil_petits_effectifs if corpus.programme else 10
-    for fig_id, fig in corpus.figures.items():
-        if not fig.effectifs:
-            continue
-        for index, v in enumerate(fig.valeurs):
-            if not v.masque and v.valeur < seuil:
-                report.error(fig.src.rel, fig.src.line(("valeurs", index, "valeur")),
-                             f"petit effectif ({v.valeur}) pour « {v.libelle} » : en dessous de "
-                             f"{seuil}, une personne pourrait être reconnue. Regroupez des "
-                             "catégories ou écrivez « masque: true » pour publier "
-                             f"« < {seuil} »", f"valeurs[{index + 1}].valeur")
-
-
 def check_body(corpus: Corpus, source: Source, report: Report) -> None:
-    check_privacy(corpus, source, source.body, source.body_line, report)
+    privacy.check_text(corpus, source, source.body, source.body_line, report)
     for index, line in enumerate(masked_lines(source.body)):
-        for pattern, label in (FORBIDDEN_HTML if MAYBE_HTML.search(line) else ()):
-            if pattern.search(line):
-                report.error(source.rel, source.body_line + index,
-                             f"HTML refusé : {label}. Écrivez le contenu en Markdown "
-                             "(les scripts, styles et cadres intégrés ne sont pas publiés)")
+        for label in forbidden_html(line):
+            report.error(source.rel, source.body_line + index,
+                         f"HTML refusé : {label}. Écrivez le contenu en Markdown "
+                         "(les scripts, styles et cadres intégrés ne sont pas publiés)")
     for token in scan(source.body, source.body_line):
         _check_token(corpus, source, token, report)
 
@@ -284,10 +261,11 @@ def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -
         try:
             lookup(data_namespace(corpus), token.value)
         except KeyError:
+            hint = suggestion(token.value, _data_keys(corpus)) or (
+                " Écrivez « {{ chiffres.NOM }} » pour un chiffre clé ou « {{ programme.CHAMP }} » "
+                "pour un texte du programme.")
             report.error(source.rel, token.line, f"donnée « {token.value} » introuvable dans "
-                         f"content/data/programme.yml.{suggestion(token.value, _data_keys(corpus))}"
-                         " Écrivez « {{ chiffres.NOM }} » pour un chiffre clé ou "
-                         "« {{ programme.CHAMP }} » pour un texte du programme.")
+                         f"content/data/programme.yml.{hint}")
         except TypeError:
             report.error(source.rel, token.line, f"donnée « {token.value} » : ce n'est pas une "
                          "valeur simple (texte ou nombre) ; citez un champ précis, par exemple "
@@ -327,6 +305,20 @@ def _check_block(corpus: Corpus, source: Source, token: Token, report: Report) -
         report.error(source.rel, token.line, f"{name} « {arg} » inconnu(e).{suggestion(arg, choices)}")
 
 
+def _path_rules(resolved: Path | None, root: Path, what: str, target: str):
+    """(failed, message) for each rule in turn; a rule is only evaluated when the
+    previous ones passed (a generator: nothing is looked at twice)."""
+    yield resolved is None, f"{what} « {target} » : chemin illisible ; écrivez un chemin simple"
+    yield not resolved.is_relative_to(root), (f"{what} « {target} » refusé : le chemin sort du "
+                                              "projet ; copiez le fichier dans le projet")
+    yield not resolved.exists(), (f"{what} vers « {target} » : fichier introuvable. Vérifiez le "
+                                  "nom et le dossier (le chemin est relatif au fichier)")
+    yield resolved.is_dir(), (f"{what} « {target} » : c'est un dossier ; liez un fichier précis "
+                              "(par exemple images/photo.png)")
+    yield not resolved.is_file(), (f"{what} « {target} » : ce n'est pas un fichier ordinaire ; "
+                                   "liez un fichier du projet")
+
+
 def check_path(root: Path, source: Source, token: Token, report: Report) -> None:
     target = token.value
     what = "image" if token.kind == "image" else "lien"
@@ -342,23 +334,28 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
         report.error(source.rel, token.line, f"{what} « {target} » refusé : seuls les chemins "
                      "relatifs vers un fichier du projet sont acceptés")
         return
-    path_part = target.split("#", 1)[0].split("?", 1)[0]
+    path_part = target.split("#", 1)[0]
+    if "?" in path_part:
+        plain = path_part.split("?", 1)[0]
+        report.error(source.rel, token.line, f"{what} « {target} » : un lien vers un fichier du "
+                     f"projet ne prend pas de paramètres « ?… » ; écrivez « {plain} »")
+        return
     if path_part.startswith("/"):
         report.error(source.rel, token.line, f"{what} « {target} » refusé : chemin absolu ; "
                      "écrivez un chemin relatif au fichier (par exemple images/photo.png)")
         return
     from urllib.parse import unquote
-    resolved = (source.path.parent / unquote(path_part)).resolve()
-    root = root.resolve()
-    if not resolved.is_relative_to(root):
-        report.error(source.rel, token.line, f"{what} « {target} » refusé : le chemin sort du "
-                     "projet ; copiez le fichier dans le projet")
-        return
-    if not resolved.exists():
-        report.error(source.rel, token.line, f"{what} vers « {target} » : fichier introuvable. "
-                     "Vérifiez le nom et le dossier (le chemin est relatif au fichier)")
+    try:
+        resolved = (source.path.parent / unquote(path_part)).resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links…
+        resolved = None
+    for failed, message in _path_rules(resolved, root.resolve(), what, target):
+        if failed:
+            report.error(source.rel, token.line, message)
+            return
+    if resolved.suffix == ".md" and token.kind == "link":
         return
     from .images import problem
-    reason = problem(resolved) if resolved.is_file() else None
+    reason = problem(resolved, image=token.kind == "image")
     if reason:
-        report.error(source.rel, token.line, f"« {target} » : {reason}")
+        report.error(source.rel, token.line, f"{what} « {target} » : {reason}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -45,12 +46,26 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+class _Renamed(argparse.Action):
+    """An option that was renamed: say what to write instead."""
+
+    def __init__(self, option_strings, dest, new: str = "", **kwargs):
+        self.new = new
+        super().__init__(option_strings, dest, nargs=0, help=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error(f"l'option {option_string} s'appelle désormais {self.new}")
+
+
 def _edition_options(parser: argparse.ArgumentParser, default=False) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--interne", action="store_true", default=default,
                        help="édition interne (contenus « interne » compris) dans site-interne/")
-    group.add_argument("--brouillons", action="store_true", default=default,
-                       help="édition de relecture, brouillons compris, dans site-brouillons/")
+    group.add_argument("--relecture", action="store_true", default=default,
+                       help="édition de relecture, brouillons compris, datée et marquée "
+                       "« BROUILLON », dans site-relecture/")
+    parser.add_argument("--brouillons", action=_Renamed, new="--relecture",
+                        default=argparse.SUPPRESS)
 
 
 def build_parser() -> Parser:
@@ -82,10 +97,15 @@ def build_parser() -> Parser:
         p.add_argument("--strict", action="store_true", default=argparse.SUPPRESS,
                        help="les avertissements deviennent des erreurs")
         if name in ("fiches",):
-            p.add_argument("--heure", type=_heure, help="heure de début des séances (HH:MM)")
+            p.add_argument("--heure", type=_heure,
+                           help="heure de début des séances (par exemple 09:30) ; "
+                           "les fiches vont dans sorties/fiches-<heure>/")
         if name == "livre-blanc":
-            p.add_argument("--brouillon", action="store_true",
-                           help="filigrane « BROUILLON » et date de construction sur chaque page")
+            p.add_argument("--epreuve", action="store_true",
+                           help="épreuve de relecture : filigrane « BROUILLON », date, heure et "
+                           "version sur chaque page, dans sorties/livre-blanc-epreuve/")
+            p.add_argument("--brouillon", action=_Renamed, new="--epreuve",
+                           default=argparse.SUPPRESS)
         if name == "serve":
             p.add_argument("--port", type=_jobs, default=8000, help="port local (8000 par défaut)")
         if name != "serve":
@@ -112,14 +132,21 @@ def _summary(report: Report, strict: bool) -> str:
     return ", ".join(parts)
 
 
+def _count(n: int, word: str) -> str:
+    """« 1 cycle », « 2 cycles », « 2 parcours »."""
+    plural = word if word.endswith(("s", "x")) or n < 2 else word + "s"
+    return f"{n} {plural}"
+
+
 def cmd_check(args: argparse.Namespace, root: Path) -> int:
     from .pipeline import load_and_check
     start = time.perf_counter()
     corpus, report = load_and_check(root, strict=args.strict)
     _print_report(report)
-    counts = (f"{len(corpus.ateliers)} ateliers, {len(corpus.cycles)} cycle(s), "
-              f"{len(corpus.parcours)} parcours, {len(corpus.modules)} modules, "
-              f"{len(corpus.chapitres)} chapitres, {len(corpus.pages)} pages")
+    counts = ", ".join(_count(n, word) for n, word in (
+        (len(corpus.ateliers), "atelier"), (len(corpus.cycles), "cycle"),
+        (len(corpus.parcours), "parcours"), (len(corpus.modules), "module"),
+        (len(corpus.chapitres), "chapitre"), (len(corpus.pages), "page")))
     extra = f" ({_summary(report, args.strict)})" if report.problems else ""
     print(f"Contenu valide : {counts}{extra} — {time.perf_counter() - start:.2f} s")
     if corpus.exclus:
@@ -144,10 +171,13 @@ def cmd_new(args: argparse.Namespace, root: Path) -> int:
 def cmd_build(args: argparse.Namespace, root: Path) -> int:
     from .pipeline import ALL, build
     which = ALL if args.commande in (None, "tout", "site") else (args.commande,)
-    edition = ("brouillons" if getattr(args, "brouillons", False) else
+    edition = ("relecture" if getattr(args, "relecture", False) else
                "interne" if getattr(args, "interne", False) else "public")
-    options = {"heure": getattr(args, "heure", None),
-               "brouillon": getattr(args, "brouillon", False), "edition": edition}
+    epreuve = getattr(args, "epreuve", False)
+    options = {"heure": getattr(args, "heure", None), "epreuve": epreuve, "edition": edition}
+    if epreuve or edition == "relecture":  # drafts say when and from what they were made
+        from .base import draft_stamp
+        options["tampon"] = draft_stamp(root)
     print("Vérification du contenu…", file=sys.stderr)
     report, info = build(root, which, strict=args.strict, options=options,
                          workers=getattr(args, "jobs", None))
@@ -184,6 +214,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
 }
 
 
+EXIT_INTERNAL = 3
+
+
 def main(argv: list[str], root: Path) -> int:
     root = Path(root).resolve()
     parser = build_parser()
@@ -191,6 +224,8 @@ def main(argv: list[str], root: Path) -> int:
     command = args.commande or "tout"
     run = COMMANDS[command]
     try:
+        from .base import build_epoch
+        build_epoch()  # an unusable SOURCE_DATE_EPOCH is refused before anything runs
         return run(args, root)
     except ContentError as exc:
         _print_report(exc.report)
@@ -203,3 +238,25 @@ def main(argv: list[str], root: Path) -> int:
     except KeyboardInterrupt:
         print("Interrompu. Les sorties publiées précédemment sont intactes.", file=sys.stderr)
         return 130
+    except OSError as exc:  # the machine, not the content: disk, permissions…
+        from .errors import describe_os_error
+        print(f"Erreur : {describe_os_error(exc)}. Rien de ce qui était publié n'a changé.",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    except RecursionError:
+        print("Erreur : un contenu est imbriqué trop profondément pour être lu "
+              f"({_working_on()}). Simplifiez-le ; rien de ce qui était publié n'a changé.",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    except Exception as exc:  # a bug of the toolchain: said as such, never a traceback
+        print(f"Erreur interne de la chaîne de publication ({exc.__class__.__name__}) "
+              f"pendant le traitement de {_working_on()}. Rien de ce qui était publié n'a "
+              "changé. Signalez-le à l'équipe technique avec cette ligne.", file=sys.stderr)
+        if os.environ.get("POWAO_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+
+
+def _working_on() -> str:
+    from .errors import working_on
+    return working_on() or "la construction"

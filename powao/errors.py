@@ -103,3 +103,31 @@ def rel(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError in French words, with the file concerned."""
+    import errno
+    words = {errno.ENOSPC: "disque plein", errno.EDQUOT: "quota de disque dépassé",
+             errno.EACCES: "permission refusée", errno.EPERM: "opération non permise "
+             "(dossier protégé ou immuable)", errno.EROFS: "système de fichiers en lecture "
+             "seule", errno.ENOENT: "fichier ou dossier introuvable", errno.EBUSY:
+             "dossier occupé", errno.ENOTEMPTY: "dossier non vide", errno.EXDEV:
+             "autre système de fichiers", errno.EMFILE: "trop de fichiers ouverts",
+             errno.ENAMETOOLONG: "nom de fichier trop long", errno.EISDIR: "c'est un dossier",
+             errno.ENOTDIR: "ce n'est pas un dossier", errno.EEXIST: "existe déjà"}
+    what = words.get(exc.errno or 0, exc.strerror or "erreur du système")
+    where = exc.filename
+    return f"{what} : {where}" if where else what
+
+
+_current = {"file": ""}
+
+
+def set_working_on(rel_path: str) -> None:
+    """The content file being processed, named by the generic error guard."""
+    _current["file"] = rel_path
+
+
+def working_on() -> str:
+    return _current["file"]

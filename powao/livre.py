@@ -21,7 +21,7 @@ from .errors import BuildError
 from .loader import Corpus
 from .views import date_fr
 from .base import build_date, site_url
-from .pdf import Meta, head, inline_footnotes, write_pdf
+from .pdf import Meta, head, inline_footnotes, stamp, write_pdf
 from .templating import Templates
 from .urls import Urls
 
@@ -248,7 +248,7 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
         "print/livre.html", livre=livre, chapitres=chapitres, figures=figures,
         references=references, head=Markup(head(meta, edition)), brouillon=brouillon,
         date_publication=date_fr(livre.date), annee=livre.date[:4],
-        date_brouillon=date_fr(built.strftime("%Y-%m-%d")),
+        date_brouillon=stamp() or date_fr(built.strftime("%Y-%m-%d")),
         url_livre=url_livre, url_site=url_site,
         format=livre.format)
     linker = make_linker(corpus, anchors, page, url_site)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import model as m
-from .errors import Report, rel
+from .errors import Report, rel, set_working_on
 from .sources import Source, load_markdown, load_yaml
 from .validate import validate
 
@@ -97,6 +97,9 @@ def _load_documents(paths: list[Path], model: type[T], corpus: Corpus, report: R
                     label: str) -> dict[str, T]:
     items: dict[str, T] = {}
     for path in paths:
+        if not readable(path, corpus.root, report):
+            corpus.broken.add(path.stem)
+            continue
         source = load_markdown(path, rel(path, corpus.root), report)
         if source is None:
             corpus.broken.add(path.stem)
@@ -133,12 +136,46 @@ def _load_data(path: Path, model: type[T], corpus: Corpus, report: Report,
             report.error(r, 0, "fichier de données manquant : créez-le (voir le guide de "
                          "rédaction)")
         return None
+    if not readable(path, corpus.root, report):
+        return None
     source = load_yaml(path, r, report)
     if source is None:
         return None
     corpus.sources.append(source)
     obj = validate(model, source.meta, source, report)
     return _attach(obj, source) if obj is not None else None
+
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # far above any workshop or chapter
+
+
+def readable(path: Path, root: Path, report: Report) -> bool:
+    """A content file must be an ordinary file of the project (a link to a file
+    elsewhere on the machine is refused) and of a reasonable size."""
+    try:
+        r = path.relative_to(root).as_posix()
+    except ValueError:
+        r = rel(path, root)
+    set_working_on(r)
+    try:
+        inside = path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        report.error(r, 0, "ce fichier est un lien vers un fichier hors du projet : copiez le "
+                     "fichier lui-même dans le projet (les liens symboliques vers l'extérieur "
+                     "ne sont pas lus)")
+        return False
+    if not path.is_file():
+        report.error(r, 0, "ce n'est pas un fichier ordinaire : remplacez-le par un fichier "
+                     "texte (.md ou .yml)")
+        return False
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        report.error(r, 0, f"fichier trop long ({size // 1024} Kio) : au-delà de "
+                     f"{MAX_SOURCE_BYTES // 2**20} Mio, découpez-le en plusieurs fichiers")
+        return False
+    return True
 
 
 def _unique(items: list[Any], key: str, source: Source, report: Report, path: str,

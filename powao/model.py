@@ -163,10 +163,13 @@ class Programme(Modele):
     chaine_alerte: list[EtapeAlerte] = F("Chaîne d'alerte du cadre de sécurité, dans l'ordre.",
                                          [], default_factory=list)
     contacts_publics: list[ContactPublic] = F(
-        "Seuls contacts autorisés dans les contenus (numéros nationaux, accueil du programme).",
+        "Seuls contacts autorisés dans les contenus (numéros nationaux, accueil du programme), "
+        "après relecture. Reconnus sous toutes leurs écritures : « 01 23 45 67 89 », "
+        "« 01.23.45.67.89 », « +33 1 23 45 67 89 » ; adresses sans tenir compte des majuscules.",
         [], default_factory=list)
     seuil_petits_effectifs: StrictInt = F(
-        "En dessous de ce nombre, un effectif publié doit être masqué (« < 10 »).", 10,
+        "En dessous de ce nombre, un effectif publié doit être masqué (« < 10 ») : dans les "
+        "figures et dans le texte (« seulement 3 jeunes filles de 15 ans » est refusé).", 10,
         default=10, ge=1)
 
     v_heure = field_validator("heure_debut")(classmethod(lambda cls, v: check_heure(v)))
@@ -427,8 +430,8 @@ class References(Modele):
 class Valeur(Modele):
     libelle: str = F("Étiquette de la barre ou de la part.", "Méthodologie")
     valeur: Nombre = F("Valeur.", 420)
-    masque: StrictBool = F("true pour publier « < seuil » au lieu d'un petit effectif.", False,
-                           default=False)
+    masque: StrictBool = F("true pour publier « < seuil » au lieu d'un petit effectif "
+                           "(valeur sous seuil_petits_effectifs).", False, default=False)
 
 
 class Figure(Modele):
@@ -437,9 +440,15 @@ class Figure(Modele):
     titre: str = F("Titre de la figure.", "Jeunes par axe d'atelier")
     type: Literal["barres", "barres-horizontales", "courbe", "anneau"] = F(
         "Type de graphique.", "barres")
-    unite: str = F("Unité des valeurs.", "jeunes", default="")
-    effectifs: StrictBool = F("true si les valeurs sont des effectifs de personnes "
-                              "(contrôle des petits effectifs).", True, default=False)
+    unite: str = F("Unité des valeurs (« % », « heures », « jeunes »…). Sans unité ou avec une "
+                   "unité de personnes (« jeunes », « mentors »), des valeurs entières sont "
+                   "contrôlées comme des effectifs, même avec « effectifs: false ».", "jeunes",
+                   default="")
+    effectifs: StrictBool = F("true si les valeurs sont des effectifs de personnes : toute valeur "
+                              "sous le seuil des petits effectifs (programme.yml, "
+                              "seuil_petits_effectifs) est refusée si elle n'est pas masquée. "
+                              "false seulement pour des parts (%), des moyennes ou des durées.",
+                              True, default=False)
     illustratif: StrictBool = F("true tant que les valeurs sont illustratives (mention imprimée).",
                                 True)
     source: str = F("Source des données.", "Suivi du programme")
@@ -449,9 +458,15 @@ class Figure(Modele):
 
 class Temoignage(Modele):
     id: str = F("Identifiant, cité par {{ temoignage: identifiant }}.", "samia")
-    citation: str = F("Les mots de la personne.", "Je ne savais pas que j'avais un réseau.")
-    prenom: str = F("Prénom affiché (modifié).", "Samia")
-    role: str = F("Qui parle.", "jeune mentorée, 21 ans")
+    citation: str = F("Les mots de la personne, sans détail qui la fasse reconnaître : au plus un "
+                      "détail parmi établissement nommé (« lycée Jean-Jaurès »), classe (« 3e B », "
+                      "« terminale STMG »), âge (« 15 ans »), ville ou quartier, en comptant le "
+                      "rôle ; aucun nom de famille (« M. Dupont »).",
+                      "Je ne savais pas que j'avais un réseau.")
+    prenom: str = F("Un seul prénom, modifié : pas de nom de famille, d'initiale (« Samia B. ») "
+                    "ni de second prénom séparé par une espace.", "Samia")
+    role: str = F("Qui parle, en termes généraux (compté avec la citation pour les détails "
+                  "identifiants).", "jeune mentorée, 21 ans")
     prenom_modifie: StrictBool = F("true : le prénom a été changé (obligatoire).", True)
     consentement: StrictBool = F("true : la personne a consenti à la publication.", True)
     illustratif: StrictBool = F("true si le témoignage est reconstitué à titre d'illustration.", True)

@@ -166,6 +166,8 @@ def _init(root: str, options: dict, corpus: Corpus | None = None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state.update(root=root, options=options)
+    from .pdf import set_stamp
+    set_stamp(options.get("tampon", ""))
     if corpus is not None:  # the corpus the main process already checked: no second load
         from .templating import Templates
         _state.update(templates=Templates(corpus), digest="")
@@ -229,13 +231,14 @@ def render(job: Job, out: Path) -> int:
     if job.kind == "livre":
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
-                           brouillon=bool(options.get("brouillon")) or edition == "brouillons",
+                           brouillon=bool(options.get("epreuve")) or edition == "relecture",
                            edition=edition)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """Raised by the time limit; a BaseException so that no generic handler (WeasyPrint's
+    or ours) wraps it into another message."""
 
 
 def _alarm(_signum, _frame):

@@ -81,7 +81,25 @@ class Meta:
 
 
 BANDEAUX = {"interne": "ÉDITION INTERNE — ne pas diffuser hors de l'équipe du programme",
-            "brouillons": "BROUILLON — édition de relecture, ne pas diffuser"}
+            "relecture": "BROUILLON — édition de relecture, ne pas diffuser"}
+_stamp = {"text": ""}
+
+
+def set_stamp(text: str) -> None:
+    """The draft stamp (`base.draft_stamp`) of this build, printed in draft banners."""
+    _stamp["text"] = text or ""
+
+
+def stamp() -> str:
+    return _stamp["text"]
+
+
+def bandeau(edition: str) -> str:
+    """The banner of an internal or draft edition (empty for the public one)."""
+    text = BANDEAUX.get(edition, "")
+    if text and edition == "relecture" and stamp():
+        text = f"BROUILLON du {stamp()} — édition de relecture, ne pas diffuser"
+    return text
 
 
 def head(meta: Meta, edition: str = "public") -> str:
@@ -89,10 +107,10 @@ def head(meta: Meta, edition: str = "public") -> str:
     the banner printed on every page of an internal or draft edition."""
     date = build_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     esc = _html.escape
-    bandeau = BANDEAUX.get(edition)
-    style = ("<style>@page { @top-center { content: \"" + bandeau + "\"; font: 700 8pt "
+    banner = bandeau(edition).replace("\\", "").replace('"', "")
+    style = ("<style>@page { @top-center { content: \"" + banner + "\"; font: 700 8pt "
              "'Atkinson Hyperlegible Next', sans-serif; color: #9a3412; } }</style>"
-             if bandeau else "")
+             if banner else "")
     return "\n".join([style,
         f"<title>{esc(meta.title)}</title>",
         f'<meta name="author" content="{esc(meta.author)}">',

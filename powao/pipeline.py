@@ -14,6 +14,26 @@ __all__ = ["ALL", "build", "load_and_check"]
 
 
 ALL = ("site", "fiches", "kits", "livre-blanc")
+EDITION_FOLDERS = {"public": "site", "interne": "site-interne", "relecture": "site-relecture"}
+PARTIAL_FOLDER = "sorties"
+
+
+def output_folder(root: Path, which: tuple[str, ...], options: dict) -> Path:
+    """Where a build writes. Only a full build of the public edition replaces `site/`
+    (the folder copied to the host); every other build has its own, named after what
+    it holds: `site-interne/`, `site-relecture/`, `sorties/fiches-09h30/`,
+    `sorties/livre-blanc-epreuve/`…"""
+    edition = options.get("edition", "public")
+    if "site" in which:
+        return root / EDITION_FOLDERS[edition]
+    parts = ["-".join(which)]
+    if options.get("heure"):
+        parts.append(options["heure"].replace(":", "h"))
+    if options.get("epreuve"):
+        parts.append("epreuve")
+    if edition != "public":
+        parts.append(edition)
+    return root / PARTIAL_FOLDER / "-".join(parts)
 
 
 def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
@@ -30,8 +50,10 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
 
     options = options or {}
     edition = options.get("edition", "public")
-    published = root / {"public": "site", "interne": "site-interne",
-                        "brouillons": "site-brouillons"}[edition]
+    published = output_folder(root, which, options)
+    publish.check_target(published)
+    from .pdf import set_stamp
+    set_stamp(options.get("tampon", ""))
     timings: dict[str, float] = {}
     start = time.perf_counter()
     corpus, report = load_and_check(root, strict, edition)             # 1–2. load, validate
@@ -87,13 +109,13 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
                     raise ContentError(build_report)
                 mark_checked(site_dir, stage / "mkdocs.yml", root / ".cache" / "site")
             publish.swap_in(site_dir, published)                        # 5. write, atomically
-        else:
-            for folder in sorted({str(Path(j.path).parent) for j in jobs if j.kind != "livre"}):
-                publish.swap_in(pdf_out / folder, published / folder)
-            for job in jobs:
-                if job.kind == "livre":
-                    publish.swap_in(pdf_out / job.path, published / job.path)
+        else:  # the PDFs alone, in their own folder (never inside site/)
+            import posixpath
+            folder = posixpath.commonpath([posixpath.dirname(j.path) for j in jobs]) \
+                if jobs else "pdf"
+            (pdf_out / folder).mkdir(parents=True, exist_ok=True)
+            publish.swap_in(pdf_out / folder, published)
     timings["total"] = time.perf_counter() - start
     info["temps"] = timings
-    info["dossier"] = published.name
+    info["dossier"] = published.relative_to(root).as_posix()
     return report, info

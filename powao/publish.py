@@ -30,20 +30,55 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` (file or folder) by `new` in one step."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and _exchange(new, target):
-        _remove(new)  # `new` now holds the previous version
-        return
-    if target.exists():
-        old = target.with_name(f".{target.name}.ancien-{os.getpid()}")
-        os.replace(target, old)
-        os.replace(new, target)
-        _remove(old)
-    else:
-        os.replace(new, target)
+def check_target(target: Path) -> None:
+    """Refuse, before anything is built, to publish over something that is not an
+    output folder: a file of that name is never deleted without a word."""
+    from .errors import BuildError
+    name = target.name
+    if target.is_symlink() and not target.exists():
+        raise BuildError(f"{name} est un lien symbolique vers un dossier qui n'existe pas "
+                         f"({os.readlink(target)}) : créez ce dossier ou retirez le lien")
+    if target.exists() and not target.is_dir():
+        raise BuildError(f"{name} existe déjà et n'est pas un dossier : renommez ou déplacez "
+                         f"ce fichier, la construction écrit dans le dossier {name}/")
 
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace the folder `target` by `new` in one step.
+
+    A `target` that is a symbolic link (to a hosting folder, say) stays a link: the
+    folder it points to is the one replaced. Any failure (read-only or immutable
+    folder, full disk) is a French error and leaves `target` as it was."""
+    from .errors import BuildError, describe_os_error
+    check_target(target)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(new).st_dev != os.stat(target.parent).st_dev:
+            # Another file system (a mounted host folder): copy next to it first.
+            near = target.with_name(f".{target.name}.nouveau-{os.getpid()}")
+            _remove(near)
+            shutil.copytree(new, near, symlinks=True)
+            _remove(new)
+            new = near
+        if target.exists() and _exchange(new, target):
+            _remove(new)  # `new` now holds the previous version
+            return
+        if target.exists():
+            old = target.with_name(f".{target.name}.ancien-{os.getpid()}")
+            os.replace(target, old)
+            try:
+                os.replace(new, target)
+            except OSError:
+                os.replace(old, target)  # put the previous version back
+                raise
+            _remove(old)
+        else:
+            os.replace(new, target)
+    except OSError as exc:
+        raise BuildError(f"impossible de remplacer {target.name}/ ({describe_os_error(exc)}) : "
+                         "la version précédente est intacte") from None
 
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():

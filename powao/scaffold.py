@@ -1,5 +1,9 @@
 """`build.py new`: write a new content file that passes `check`.
 
+Every sentence the author must replace starts with « À compléter » (the marker of
+`checks.PLACEHOLDER`): `check` warns while such a file is published, and
+`check --strict` refuses it.
+
 Every field of the model is shown, preceded by its French description as a
 comment; optional fields without a value are shown commented out.
 """
@@ -16,7 +20,7 @@ from .render import slugify as _slugify
 STARTERS: dict[str, dict[str, Any]] = {
     "atelier": {
         "statut": "brouillon",
-        "resume": "Une phrase qui dit ce que les jeunes y gagnent.",
+        "resume": "À compléter : une phrase qui dit ce que les jeunes y gagnent.",
         "duree": 90,
         "objectifs": ["Identifier ce que chacun sait déjà du sujet",
                       "Repartir avec une action concrète à mener avant la séance suivante"],
@@ -27,7 +31,7 @@ STARTERS: dict[str, dict[str, Any]] = {
             {"titre": "Accueil et météo d'arrivée", "duree": 10, "format": "pleniere",
              "consignes": "Chacun dit en un mot comment il arrive aujourd'hui."},
             {"titre": "Activité principale", "duree": 60, "format": "sous-groupes",
-             "consignes": "Décrivez ce que font les jeunes et ce que dit l'animateur."},
+             "consignes": "À compléter : ce que font les jeunes et ce que dit l'animateur."},
             {"titre": "Clôture", "duree": 20, "format": "pleniere",
              "consignes": "Chacun dit ce qu'il retient et l'action qu'il choisit."},
         ],
@@ -36,15 +40,15 @@ STARTERS: dict[str, dict[str, Any]] = {
     },
     "module": {
         "statut": "brouillon",
-        "resume": "Une phrase qui dit ce que le mentor saura faire.",
+        "resume": "À compléter : une phrase qui dit ce que le mentor saura faire.",
         "duree": 90,
         "objectifs": ["Décrire le rôle du mentor dans le groupe",
                       "Appliquer une technique en jeu de rôle"],
         "sequences": [
-            {"titre": "Apport", "duree": 30, "methode": "apport", "description": "…"},
+            {"titre": "Apport", "duree": 30, "methode": "apport", "description": "À compléter."},
             {"titre": "Mise en pratique", "duree": 45, "methode": "jeu-de-role",
-             "description": "…"},
-            {"titre": "Bilan", "duree": 15, "methode": "echange", "description": "…"},
+             "description": "À compléter."},
+            {"titre": "Bilan", "duree": 15, "methode": "echange", "description": "À compléter."},
         ],
         "evaluation": {"formative": "Tour de table en fin de séquence.",
                        "sommative": "Quiz de cinq questions."},
@@ -52,7 +56,7 @@ STARTERS: dict[str, dict[str, Any]] = {
     "chapitre": {
         "statut": "brouillon",
         "type": "enseignements",
-        "chapeau": "Un paragraphe qui dit ce que le lecteur va trouver dans ce chapitre.",
+        "chapeau": "À compléter : un paragraphe qui dit ce que le lecteur va trouver dans ce chapitre.",
     },
 }
 
@@ -60,37 +64,37 @@ BODIES = {
     "atelier": """
 ## Pourquoi cet atelier
 
-Expliquez en quelques lignes ce que cet atelier apporte aux jeunes.
+À compléter : expliquez en quelques lignes ce que cet atelier apporte aux jeunes.
 
 ## Conseils d'animation
 
-- Un conseil par ligne.
+- À compléter : un conseil par ligne.
 
 ## Variante à distance
 
-Comment mener l'atelier en visioconférence.
+À compléter : comment mener l'atelier en visioconférence.
 
 ## Clôture et évaluation
 
-Comment finir la séance et savoir si les objectifs sont atteints.
+À compléter : comment finir la séance et savoir si les objectifs sont atteints.
 
 ## Document participant : Titre du document
 
-Le contenu imprimé pour les jeunes (grille, liste, questions).
+À compléter : le contenu imprimé pour les jeunes (grille, liste, questions).
 """,
     "module": """
 ## Intentions pédagogiques
 
-Ce que le module change dans la pratique du mentor.
+À compléter : ce que le module change dans la pratique du mentor.
 
 ## Déroulé détaillé
 
-Décrivez chaque séquence.
+À compléter : décrivez chaque séquence.
 """,
     "chapitre": """
-Le texte du chapitre, en Markdown. Une note de bas de page s'écrit ainsi[^1].
+À compléter : le texte du chapitre, en Markdown. Une note de bas de page s'écrit ainsi[^1].
 
-[^1]: Le texte de la note.
+[^1]: À compléter : le texte de la note.
 """,
 }
 

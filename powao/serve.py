@@ -46,21 +46,29 @@ class Preview:
         from .site import SiteBuilder
         from .templating import Templates
         try:
-            corpus, _report = load_and_check(self.root)
+            corpus, report = load_and_check(self.root)
         except ContentError as exc:
-            for problem in exc.report.sorted():
-                print(problem.format(), file=sys.stderr)
+            lines = [problem.format() for problem in exc.report.sorted()]
+            for line in lines:
+                print(line, file=sys.stderr)
             print("Aperçu non mis à jour : corrigez les erreurs ci-dessus.", file=sys.stderr)
+            self.tell(lines)
             return False
         except PowaoError as exc:
             print(f"Erreur : {exc}", file=sys.stderr)
+            self.tell([f"Erreur : {exc}"])
             return False
         jobs = outputs.plan(corpus, {"fiches", "kits", "livre-blanc"})
         builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
         with tempfile.TemporaryDirectory(dir=self.docs.parent) as fresh:
             builder.write_docs(Path(fresh))
             changed = sync(Path(fresh), self.docs, keep="pdf")
+        self.tell([p.format() for p in report.sorted()], ok=True)
+        script = self.docs / "assets" / "javascripts" / "apercu.js"
+        script.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.root / "templates" / "apercu" / "apercu.js", script)
         config = builder.config(self.docs, self.site_dir)
+        config.setdefault("extra_javascript", []).append("assets/javascripts/apercu.js")
         self.config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                     encoding="utf-8")
         if changed:
@@ -106,6 +114,17 @@ class Preview:
                 print(f"Aperçu : {changed} PDF mis à jour en "
                       f"{time.perf_counter() - start:.1f} s.", file=sys.stderr)
 
+    def tell(self, lines: list[str], ok: bool = False) -> None:
+        """What the author must see in the browser: the problems of the last save (a
+        banner on every page of the preview, see templates/site/assets/…/apercu.js)."""
+        import json
+        state = {"a_jour": ok, "messages": lines}
+        target = self.docs / "apercu-etat.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(".apercu-etat.json.tmp")
+        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+
     def warm(self) -> None:
         """Start the render processes now (each imports WeasyPrint once), so the first
         edit does not wait for them."""
@@ -116,7 +135,18 @@ class Preview:
             future.result()
 
     def update(self) -> None:
-        if self.pages():
+        """After a save. Whatever goes wrong, the preview keeps running and says so."""
+        try:
+            ok = self.pages()
+        except Exception as exc:  # a bug of the toolchain must not stop the preview
+            from .errors import working_on
+            message = (f"Erreur interne de la chaîne de publication ({exc.__class__.__name__}) "
+                       f"pendant le traitement de {working_on() or 'l’aperçu'} : l'aperçu "
+                       "n'est pas à jour.")
+            print(message, file=sys.stderr)
+            self.tell([message])
+            return
+        if ok:
             self.pdfs()
 
     def pdfs(self) -> None:
@@ -190,14 +220,32 @@ def watch(root: Path, on_change, first=None) -> None:
             pending.wait()
             time.sleep(0.3)  # let editors finish writing
             pending.clear()
-            on_change()
+            try:
+                on_change()
+            except Exception as exc:  # the watcher must outlive any failure
+                print(f"Aperçu : erreur inattendue ({exc.__class__.__name__}) ; la prochaine "
+                      "modification relancera la mise à jour.", file=sys.stderr)
 
     threading.Thread(target=loop, daemon=True).start()
+
+
+def port_free(port: int) -> bool:
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .errors import UsageError
+    if not port_free(port):  # before anything is rendered
+        raise UsageError(f"le port {port} est déjà utilisé (un autre aperçu tourne peut-être) : "
+                         f"arrêtez-le ou choisissez un autre port, par exemple --port {port + 1}")
     preview = Preview(root, workers)
     preview.stage.mkdir(parents=True, exist_ok=True)
     if not preview.pages():

@@ -115,7 +115,9 @@ class SiteBuilder:
             for source in sorted(self.corpus.sources, key=lambda s: s.rel):
                 digest.update(source.rel.encode())
                 digest.update(json.dumps(source.meta, sort_keys=True, default=str).encode())
-            digest.update(json.dumps([sorted(self.pdfs), self.edition]).encode())
+            from .pdf import bandeau
+            digest.update(json.dumps([sorted(self.pdfs), self.edition,
+                                      bandeau(self.edition)]).encode())
             self._context = digest.hexdigest()
         return self._context
 
@@ -126,6 +128,8 @@ class SiteBuilder:
         changed (incremental builds and the live preview)."""
         import hashlib
         import json
+        from .errors import set_working_on
+        set_working_on(source or f"la page {ident}")
         doc = self.urls.doc(kind, ident)
         title = typographier_texte(title)  # the H1 and the tab title, like the body
         own = (self.corpus.root / source).read_bytes() if source else b""
@@ -140,8 +144,9 @@ class SiteBuilder:
         html = self.t.render(template, urls=self.urls, pdfs=self.pdfs, doc=doc, **context)
         body = self.t.renderer.finish(html, self._linker(doc))
         if self.edition != "public":
-            from .pdf import BANDEAUX
-            body = f'<p class="powao-bandeau-edition">{BANDEAUX[self.edition]}</p>\n' + body
+            from .pdf import bandeau
+            body = (f'<p class="powao-bandeau-edition">{_html.escape(bandeau(self.edition))}</p>\n'
+                    + body)
         self.cache.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_name(f".{cached.name}.tmp")
         tmp.write_text(json.dumps({"body": body, "assets": sorted(self._page_assets)},

@@ -99,7 +99,7 @@ def build_cached(config: dict[str, Any], config_path: Path, cache: Path,
     config_path.with_suffix(".manifeste").write_text(
         json.dumps({"reglages": settings, "fichiers": files}), encoding="utf-8")
     entry = cache / key
-    if (entry / CHECKED).is_file():
+    if (entry / CHECKED).is_file() and intact(entry):
         _copy_site(entry, site_dir)
         return [], 0
     previous = _previous(cache)
@@ -116,9 +116,28 @@ def _previous(cache: Path) -> Path | None:
     if not cache.is_dir():
         return None
     for entry in cache.iterdir():
-        if (entry / CHECKED).is_file() and (entry / MANIFEST).is_file():
+        if (entry / CHECKED).is_file() and (entry / MANIFEST).is_file() and intact(entry):
             return entry
     return None
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): _sha(p.read_bytes())
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in (CHECKED, MANIFEST)}
+
+
+def intact(entry: Path) -> bool:
+    """The cached site is exactly the one that was checked (a file edited, truncated or
+    removed by hand makes it unusable: it is deleted and the site built again)."""
+    try:
+        expected = json.loads((entry / CHECKED).read_text(encoding="utf-8"))
+        ok = isinstance(expected, dict) and expected == _hashes(entry)
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        shutil.rmtree(entry, ignore_errors=True)
+    return ok
 
 
 def _copy_site(entry: Path, site_dir: Path) -> None:
@@ -130,8 +149,8 @@ def _partial(config: dict[str, Any], config_path: Path, previous: Path, changed:
              run_mkdocs) -> list[str]:
     docs, site_dir = Path(config["docs_dir"]), Path(config["site_dir"])
     _copy_site(previous, site_dir)
-    # Files MkDocs will write are removed first: the others are hard links into the
-    # cache, which must never be written through.
+    # Files MkDocs will write are removed first (it rewrites only what is missing or
+    # older than its source, see below).
     for rel in [*ALWAYS_WRITTEN, *(output_of(doc) for doc in changed)]:
         (site_dir / rel).unlink(missing_ok=True)
     # MkDocs' dirty mode rebuilds a page when its output is older than its source.
@@ -191,5 +210,5 @@ def mark_checked(site_dir: Path, config_path: Path, cache: Path) -> None:
     shutil.copytree(site_dir, tmp, ignore=shutil.ignore_patterns("pdf"),
                     copy_function=copy_file)
     shutil.copyfile(config_path.with_suffix(".manifeste"), tmp / MANIFEST)
-    (tmp / CHECKED).write_text("liens vérifiés\n")
+    (tmp / CHECKED).write_text(json.dumps(_hashes(tmp)), encoding="utf-8")  # links checked
     tmp.rename(cache / key)

@@ -5,6 +5,7 @@ file is a problem reported with its line, never an exception.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,44 @@ def decode(raw: bytes, rel: str, report: Report) -> str | None:
                      "depuis votre éditeur")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _within_limits(text, rel, report):
+        return None
     if not text.strip():
         report.error(rel, 1, "fichier vide : écrivez au moins l'en-tête YAML entre deux "
                      "lignes « --- » (voir le guide de rédaction)")
         return None
     return text
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_LINE = 20_000    # characters: a paragraph is one line in Markdown, but not a book
+MAX_NESTING = 30     # « > » quotes or « [ » brackets in a row, list indentation levels
+
+
+def _within_limits(text: str, rel: str, report: Report) -> bool:
+    """Invisible control characters, absurdly long lines and deep nesting are refused
+    before any parser sees them (they crash or stall parsers, never help an author)."""
+    ok = True
+    if CONTROL.search(text):
+        for number, line in enumerate(text.split("\n"), start=1):
+            found = CONTROL.search(line)
+            if found:
+                ok = False
+                report.error(rel, number, f"caractère invisible U+{ord(found.group()):04X} "
+                             f"(colonne {found.start() + 1}) interdit, souvent venu d'un "
+                             "copier-coller : supprimez-le")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE:
+            ok = False
+            report.error(rel, number, f"ligne trop longue ({len(line)} caractères) : coupez-la "
+                         f"en paragraphes de moins de {MAX_LINE} caractères")
+        elif ("[" * MAX_NESTING in line or line.lstrip(" ").startswith(">")
+              and line.replace(" ", "")[:MAX_NESTING] == ">" * MAX_NESTING
+              or len(line) - len(line.lstrip(" ")) > 4 * MAX_NESTING):
+            ok = False
+            report.error(rel, number, f"imbrication trop profonde (plus de {MAX_NESTING} "
+                         "niveaux de citations, de crochets ou de listes) : simplifiez le texte")
+    return ok
 
 
 def read_text(path: Path, rel: str, report: Report) -> str | None:

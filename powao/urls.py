@@ -21,12 +21,25 @@ class Urls:
     pages: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> docs path
     by_source: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    # Output paths the toolchain generates itself (no content file may take them).
+    GENERATED = {"ateliers/index.md": "la page générée « Les ateliers »",
+                 "cycles/index.md": "la page générée « Les cycles »",
+                 "formation/index.md": "la page générée « La formation des mentors »",
+                 "livre-blanc/index.md": "la page générée « Le livre blanc »",
+                 "livre-blanc/references.md": "la page générée « Références »",
+                 "etiquettes.md": "la page générée « Étiquettes »",
+                 "404.md": "la page d'erreur du site", "search.md": "la recherche du site",
+                 "assets.md": "les fichiers du thème"}
+
     def __post_init__(self) -> None:
+        self.owners: dict[str, str] = {}
+        self.collisions: list[tuple[str, str, str]] = []  # path, first owner, second owner
+        for path, owner in self.GENERATED.items():
+            self.owners[path] = owner
+        self._generated()
         c = self.corpus
         for pid, page in c.pages.items():
             self._add("page", pid, "index.md" if pid == "index" else f"{pid}.md", page)
-        for axe in (c.programme.axes if c.programme else []):
-            self.pages[("axe", axe.id)] = f"ateliers/{axe.id}/index.md"
         for aid, atelier in c.ateliers.items():
             self._add("atelier", aid, f"ateliers/{atelier.axe}/{aid}.md", atelier)
         for cid, cycle in c.cycles.items():
@@ -43,6 +56,20 @@ class Urls:
                 self._add("module", mid, f"formation/modules/{mid}.md", module)
         for chid, chap in c.chapitres.items():
             self._add("chapitre", chid, f"livre-blanc/{chid}.md", chap)
+        kits: dict[str, str] = {}
+        for kind, items in (("cycle", c.cycles), ("parcours", c.parcours)):
+            for ident, item in items.items():
+                owner = f"{item.src.rel if item.src else ident}"
+                if ident in kits:
+                    self.collisions.append((self.kit(ident), kits[ident], owner))
+                kits.setdefault(ident, owner)
+
+    def _generated(self) -> None:
+        c = self.corpus
+        for axe in (c.programme.axes if c.programme else []):
+            path = f"ateliers/{axe.id}/index.md"
+            self.pages[("axe", axe.id)] = path
+            self.owners[path] = f"la page générée de l'axe « {axe.id} »"
         self.pages[("index", "ateliers")] = "ateliers/index.md"
         self.pages[("index", "cycles")] = "cycles/index.md"
         self.pages[("index", "formation")] = "formation/index.md"
@@ -51,6 +78,12 @@ class Urls:
         self.pages[("index", "etiquettes")] = "etiquettes.md"
 
     def _add(self, kind: str, ident: str, path: str, obj) -> None:
+        owner = obj.src.rel if obj.src is not None else f"{kind} « {ident} »"
+        first = self.owners.get(path) or self.owners.get(path.lower())
+        if first is not None:
+            self.collisions.append((path, first, owner))
+            return  # the first owner keeps the path; the collision is an error anyway
+        self.owners[path] = owner
         self.pages[(kind, ident)] = path
         if obj.src is not None:
             self.by_source[obj.src.rel] = (kind, ident)

@@ -186,11 +186,38 @@ def _compose_fast(text: str) -> Node | None:
     return node
 
 
+MAX_DEPTH = 40  # lists and fields nested deeper than this are never content
+
+
+def _depth_issue(text: str, line_offset: int) -> YamlIssue | None:
+    """Nesting deeper than MAX_DEPTH is refused before any recursive step runs (the
+    event parser is iterative: thousands of « [ » cannot exhaust the stack)."""
+    depth = 0
+    try:
+        loader = yaml.CBaseLoader if _FAST else yaml.BaseLoader
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 + line_offset if event.start_mark else 1
+                    return YamlIssue(line, f"imbrication trop profonde (plus de {MAX_DEPTH} "
+                                           "niveaux de listes ou de champs) : simplifiez la "
+                                           "structure")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax problem: the composer below explains it
+    return None
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
     """Parse one YAML document; problems are returned, never raised."""
     tabs = _tab_issues(text, line_offset)
     if tabs:
         return Parsed(None, {}, tabs)
+    deep = _depth_issue(text, line_offset)
+    if deep:
+        return Parsed(None, {}, [deep])
     out = Parsed(None)
     node = _compose_fast(text)
     try:
@@ -212,8 +239,14 @@ def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
         out.issues.append(YamlIssue(line, f"YAML mal formé (colonne {column}) : "
                                           f"{_french_yaml_problem(exc)}"))
         return out
-    except yaml.YAMLError as exc:  # pragma: no cover - defensive
-        out.issues.append(YamlIssue(line_offset + 1, f"YAML illisible : {exc}"))
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        out.issues.append(YamlIssue(line, f"caractère invisible U+{exc.character:04X} interdit "
+                                          "(souvent venu d'un copier-coller) : supprimez-le"))
+        return out
+    except yaml.YAMLError:  # pragma: no cover - defensive
+        out.issues.append(YamlIssue(line_offset + 1, "YAML illisible : vérifiez l'indentation, "
+                                                     "les « : » et les guillemets"))
         return out
     if node is None:
         out.data = None

@@ -279,3 +279,66 @@ def make_project(root: Path, files: dict[str, str] | None = None) -> Projet:
 @pytest.fixture
 def projet(tmp_path: Path) -> Projet:
     return make_project(tmp_path / "projet")
+
+
+# ---------------------------------------------------- progress and summary, in French
+class _Progress:
+    """`make test` says where it is and how it ended, in French (pytest's own dots
+    and summary stay, for developers)."""
+
+    def __init__(self) -> None:
+        import time
+        self.start = time.monotonic()
+        self.total = 0
+        self.done = 0
+        self.failed: list[str] = []
+        self.skipped = 0
+        self.step = 25
+
+
+_progress = _Progress()
+
+
+def pytest_configure(config):
+    _progress.worker = hasattr(config, "workerinput")  # xdist workers stay quiet
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    _progress.total = max(_progress.total, len(ids))
+
+
+def pytest_collection_finish(session):
+    if not _progress.total:
+        _progress.total = len(session.items)
+
+
+def pytest_runtest_logreport(report):
+    if getattr(_progress, "worker", False):
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _progress.done += 1
+        if report.failed:
+            _progress.failed.append(report.nodeid)
+        elif report.skipped:
+            _progress.skipped += 1
+        if _progress.done % _progress.step == 0 and _progress.total:
+            import sys
+            import time
+            elapsed = time.monotonic() - _progress.start
+            print(f"\n  … {_progress.done}/{_progress.total} tests passés en {elapsed:.0f} s"
+                  f"{f', {len(_progress.failed)} en échec' if _progress.failed else ''}",
+                  file=sys.stderr, flush=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    import time
+    if not _progress.done:
+        return
+    elapsed = time.monotonic() - _progress.start
+    ok = _progress.done - len(_progress.failed) - _progress.skipped
+    terminalreporter.write_line(
+        f"Bilan : {ok} tests réussis, {len(_progress.failed)} en échec, "
+        f"{_progress.skipped} ignorés, en {elapsed / 60:.1f} min.")
+    for nodeid in _progress.failed:
+        terminalreporter.write_line(f"  échec : {nodeid}")

@@ -50,7 +50,7 @@ def editions(tmp_path_factory):
     chapitre.write_text(chapitre.read_text(encoding="utf-8") + CHAPTER_EXTRA, encoding="utf-8")
     out = {}
     for flag, folder in (("", "site"), ("--interne", "site-interne"),
-                         ("--brouillons", "site-brouillons")):
+                         ("--relecture", "site-relecture")):
         code = projet.run(*([flag] if flag else []), "--jobs", "2")[0]
         assert code == 0
         out[folder] = sorted((projet.root / folder / "pdf").rglob("*.pdf"))
@@ -188,7 +188,7 @@ def test_page_furniture_is_never_read_as_content(editions):
     """Folios, running heads, footers, banners and the draft watermark are artifacts: no
     marked content of any page belongs to an element outside the structure tree, and none
     of their text is tagged."""
-    banners = {"site-interne": "ÉDITION INTERNE", "site-brouillons": "BROUILLON"}
+    banners = {"site-interne": "ÉDITION INTERNE", "site-relecture": "BROUILLON"}
     checked = 0
     for folder, pdfs in editions[1].items():
         for path in pdfs:

@@ -83,12 +83,13 @@ def test_changing_an_image_rerenders_the_kit_that_shows_it(projet, capsys):
 
 
 def test_changing_an_option_rerenders(projet, capsys):
+    fiche = "sorties/fiches/construire-son-reseau.pdf"
     build(projet, capsys, "fiches")
-    before = (projet.root / A).read_bytes()
+    before = (projet.root / fiche).read_bytes()
     build(projet, capsys, "fiches", "--heure", "09:00")
-    assert (projet.root / A).read_bytes() != before
+    assert (projet.root / fiche.replace("fiches/", "fiches-09h00/")).read_bytes() != before
     build(projet, capsys, "fiches")
-    assert (projet.root / A).read_bytes() == before  # back to the cached first render
+    assert (projet.root / fiche).read_bytes() == before  # back to the cached first render
 
 
 def test_jobs_1_and_jobs_2_give_identical_pdfs(projet, capsys, tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from powao.checks import PLACEHOLDER
 from powao.pipeline import load_and_check
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,14 +54,17 @@ def test_most_workshops_have_a_participant_handout(corpus):
     assert len(with_handout) >= len(corpus.ateliers) * 0.75
 
 
-PLACEHOLDERS = re.compile(r"lorem ipsum|\bTODO\b|\bXXX\b|à compléter|\bTBD\b", re.I)
+PLACEHOLDERS = re.compile(r"lorem ipsum|\bTODO\b|\bXXX\b|\bTBD\b", re.I)
 
 
 def test_no_placeholder_text_anywhere():
     for folder in CONTENT_DIRS:
         for path in (REPO / folder).rglob("*"):
             if path.suffix in (".md", ".yml"):
-                found = PLACEHOLDERS.search(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                # The scaffolder's marker, as `check` reads it (a mention between « »
+                # in the authors' guide is not a gap).
+                found = PLACEHOLDERS.search(text) or PLACEHOLDER.search(text)
                 assert not found, f"{path.relative_to(REPO)}: « {found.group(0)} »"
 
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from conftest import make_project
 
-FICHE = "site/pdf/fiches/construire-son-reseau.pdf"
+FICHE = "sorties/fiches-14h00/construire-son-reseau.pdf"
 
 
 def pages_text(path) -> list[str]:
@@ -49,7 +49,7 @@ def test_material_quantities_for_the_group(built):
 def test_start_time_override(tmp_path, capsys):
     projet = make_project(tmp_path / "p")
     assert projet.run("fiches", "--heure", "09:30", "--jobs", "1")[0] == 0
-    text = flat(" ".join(pages_text(projet.root / FICHE)))
+    text = flat(" ".join(pages_text(projet.root / "sorties/fiches-09h30/construire-son-reseau.pdf")))
     for clock in ("09:30", "09:40", "10:05", "10:20", "11:00"):
         assert clock in text
 
@@ -116,7 +116,7 @@ def _toc(pages: list[str]) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("kit", ["cycle-test", "formation-initiale"])
 def test_kit_toc_page_numbers_bookmarks_and_right_hand_starts(built, kit):
-    path = built.root / f"site/pdf/kits/{kit}.pdf"
+    path = built.root / f"sorties/kits/{kit}.pdf"
     reader = PdfReader(str(path))
     pages = [flat(p.extract_text() or "") for p in reader.pages]
     toc = _toc([p.extract_text() or "" for p in reader.pages])
@@ -134,5 +134,5 @@ def test_kit_toc_page_numbers_bookmarks_and_right_hand_starts(built, kit):
 
 def test_build_without_libharfbuzz_or_with_it_gives_same_text(built):
     # The kit's text is independent of the machine: the safety page is in every kit.
-    text = " ".join(pages_text(built.root / "site/pdf/kits/cycle-test.pdf"))
+    text = " ".join(pages_text(built.root / "sorties/kits/cycle-test.pdf"))
     assert "Le cadre de sécurité" in text

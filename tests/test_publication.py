@@ -225,7 +225,7 @@ def test_oversized_image_is_refused_with_file_and_line(projet, capsys):
     _image_page(projet, "geante.png")
     code, _out, err = projet.run("check", capsys=capsys)
     assert code == 1
-    assert ("workshops/construire-son-reseau.md:30: « images/geante.png » : image trop grande "
+    assert ("workshops/construire-son-reseau.md:30: image « images/geante.png » : image trop grande "
             "(20000 × 20000 pixels)") in err
 
 

@@ -256,3 +256,70 @@ def test_data_reference_forms_in_yaml_fields_are_refused_too(projet, capsys, fie
                        f'  - "Identifier {value}"')
     code, _out, err = projet.run("check", capsys=capsys)
     assert code == 1 and "donnée « programme.__init__.__globals__ »" in err
+
+
+# ---------------------------------------------------------- markup that could run
+@pytest.mark.parametrize("markup, label", [
+    ("<svg/onload=alert(1)>", "balise <svg>"),
+    ("<img/src=x/onerror=alert(1)>", "attribut de gestion d'événement (on…=)"),
+    ('<a href="x"onclick="alert(1)">x</a>', "attribut de gestion d'événement (on…=)"),
+    ("[x](javas&#99;ript:alert(1))", "adresse javascript:"),
+    ("[x](&#106;avascript:alert(1))", "adresse javascript:"),
+    ("<a href='java\tscript:alert(1)'>x</a>", "adresse javascript:"),
+    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "adresse data:"),
+    ("<math><mi>x</mi></math>", "balise <math>"),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;", "balise <script>"),
+    ('<p style="background:url(x)">x</p>', "attribut style"),
+])
+@pytest.mark.parametrize("where", ["body", "resume", "titre"])
+def test_markup_that_could_run_is_refused_with_file_and_line(projet, capsys, markup, label, where):
+    if where == "body":
+        projet.replace("workshops/construire-son-reseau.md", "Parce que", f"{markup} Parce que")
+        line = 26
+    else:
+        old = {"resume": "resume: Trouver un stage grâce à son réseau.",
+               "titre": "titre: Construire son réseau"}[where]
+        projet.replace("workshops/construire-son-reseau.md", old,
+                       f"{old.split(':')[0]}: {json.dumps(markup)}")
+        line = {"resume": 5, "titre": 2}[where]
+    code, _out, err = projet.run("check", capsys=capsys)
+    assert code == 1
+    field = "" if where == "body" else f" champ « {where} » :"
+    assert f"workshops/construire-son-reseau.md:{line}:{field} HTML refusé : {label}" in err
+
+
+# ------------------------------------------------------------------ in a real browser
+def test_no_dialog_and_no_injected_element_in_a_browser(hostile_site):
+    pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, launch, serve
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium absent")
+    pages = ["index.html", "ateliers/insertion-professionnelle/construire-son-reseau.html",
+             "ateliers/insertion-professionnelle/index.html", "cycles/cycle-test.html",
+             "etiquettes.html", "livre-blanc/avant-propos.html", "glossaire.html",
+             "formation/formation-initiale/poser-le-cadre.html"]
+    dialogs: list[str] = []
+    with serve(hostile_site) as base, sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for rel in pages:
+                page.goto(base + rel)
+                page.wait_for_load_state("load")
+                assert page.evaluate(f"document.querySelectorAll('{TAG}, [data-x]').length") == 0, rel
+                assert "Canari" in page.content() or rel == "index.html"
+            # Search results are rendered by the theme from the index: text only.
+            page.goto(base + "index.html")
+            page.locator("label[for='__search']").first.click()
+            box = page.locator(".md-search__input")
+            box.click()
+            box.fill("réseau")  # results whose titles hold the payload
+            box.press("End")  # Material reads the box on keyup
+            page.wait_for_selector(".md-search-result__item", timeout=30_000)
+            assert page.evaluate(f"document.querySelectorAll('{TAG}, [data-x]').length") == 0
+        finally:
+            browser.close()
+    assert dialogs == []

@@ -63,3 +63,52 @@ def test_preview_updates_the_page_and_its_pdf_after_an_edit(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_preview_survives_bad_content_and_shows_the_error_in_the_browser(tmp_path):
+    import json
+    projet = make_project(tmp_path / "p")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)],
+                            cwd=projet.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        page = fetch(base + PAGE)
+        assert "apercu.js" in page  # the banner script is on every preview page
+        state = json.loads(fetch(base + "apercu-etat.json"))
+        assert state["messages"] == []
+        # A save that breaks the file: the author is told in the browser.
+        projet.replace("workshops/organiser-sa-semaine.md", "duree: 60", "duree: 75")
+        deadline = time.time() + 60
+        while time.time() < deadline and not json.loads(fetch(base + "apercu-etat.json"))["messages"]:
+            time.sleep(0.5)
+        state = json.loads(fetch(base + "apercu-etat.json"))
+        assert not state["a_jour"]
+        assert any(line.startswith("workshops/organiser-sa-semaine.md:") and "duree" in line
+                   for line in state["messages"])
+        # The watcher is still alive: the next good save updates the page.
+        projet.replace("workshops/organiser-sa-semaine.md", "duree: 75", "duree: 60")
+        projet.replace("workshops/organiser-sa-semaine.md", "resume: Planifier sa semaine.",
+                       "resume: Planifier sa semaine, réparé.")
+        deadline = time.time() + 60
+        while time.time() < deadline and "réparé" not in fetch(base + PAGE):
+            time.sleep(0.5)
+        assert "Planifier sa semaine, réparé." in fetch(base + PAGE)
+        assert json.loads(fetch(base + "apercu-etat.json"))["messages"] == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_a_busy_port_is_said_before_anything_is_rendered(tmp_path):
+    projet = make_project(tmp_path / "p")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "build.py", "serve", "--port", str(port)],
+                                cwd=projet.root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"Erreur : le port {port} est déjà utilisé" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (projet.root / ".build" / "apercu" / "docs").exists()
