@@ -350,7 +350,7 @@ def test_decorative_image_is_an_artifact_and_described_image_a_figure(projet):
                    "## Conseils d'animation\n\n![](images/frise.png){ .decoratif }\n\n"
                    "![Une frise aux couleurs du programme](images/frise.png)\n")
     assert projet.run("fiches", "--jobs", "1")[0] == 0
-    path = projet.root / "site/pdf/fiches/construire-son-reseau.pdf"
+    path = projet.root / "sorties/fiches/construire-son-reseau.pdf"
     with pikepdf.open(path) as pdf:
         alts = [str(e.get("/Alt", "")) for e in structure(pdf) if e.S == "/Figure"]
         images = loose = 0
