@@ -362,3 +362,27 @@ def test_decorative_image_is_an_artifact_and_described_image_a_figure(projet):
     assert len([a for a in alts if "frise" in a]) == 1  # the decorative copy is no Figure
     assert loose == 0 and images >= 2
     assert validate(str(path)).findings == ()
+
+
+def test_pdfua_claim_is_withheld_when_a_requirement_is_not_met(tmp_path):
+    """finish() on a minimal document: the folio becomes an artifact; an image without
+    alternative text keeps the PDF/UA identification out of the XMP."""
+    import datetime as dt
+
+    from PIL import Image
+    from weasyprint import HTML
+
+    from powao import accessibilite
+    Image.new("RGB", (8, 8), "#0e4d64").save(tmp_path / "carre.png")
+    html = ('<html lang="fr"><head><title>Essai</title><style>@page { @bottom-right { '
+            'content: "page " counter(page) } }</style></head><body><h1>Essai</h1>'
+            '<p><img src="carre.png"> Un carré.</p></body></html>')
+    target = tmp_path / "essai.pdf"
+    with accessibilite.tagging():
+        HTML(string=html, base_url=str(tmp_path) + "/").write_pdf(target, pdf_tags=True)
+    report = accessibilite.finish(target, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    assert report.problemes == ["illustration sans texte de remplacement"]
+    with pikepdf.open(target) as pdf:
+        tagged, artifacts, loose = marked_text(pdf.pages[0])
+        assert artifacts == "page 1" and loose == 0
+        assert "pdfuaid" not in pdf.Root.Metadata.read_bytes().decode("utf-8")
