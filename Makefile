@@ -5,8 +5,9 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: build test setup system check clean
+.PHONY: build test setup system check clean editeur
 
 build: setup
 	$(PY) build.py
@@ -18,7 +19,15 @@ test: setup
 check: setup
 	$(PY) build.py check
 
-setup: system $(STAMP)
+setup: system $(STAMP) $(NODE_STAMP)
+
+# The form editor (Decap CMS) from the npm registry, exactly as package-lock.json says.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
+
+editeur: setup
+	$(PY) build.py editeur
 
 # Debian packages: Chromium for browser tests, poppler for PDF inspection,
 # HarfBuzz subsetting for fast PDF font embedding. Installed only when missing.

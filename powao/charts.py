@@ -15,6 +15,12 @@ FONT = "'Atkinson Hyperlegible Next', 'Powao Espaces', 'DejaVu Sans', sans-serif
 INK = "#1f2937"
 GRID = "#d6d3cd"
 PALETTE = ["#0e4d64", "#1d4ed8", "#047857", "#b45309", "#6d28d9", "#be185d", "#4b5563"]
+# Categories of one chart (the donut's parts) must stay apart when printed in black and
+# white: five colours whose grey levels (luma, 0.299 R + 0.587 G + 0.114 B on 0–255)
+# are 46, 93, 134, 181 and 228 — at least GREY_STEP apart. From the sixth category
+# on, the colours repeat under white hatching.
+CATEGORIES = ["#0b3a4c", "#1d6fa5", "#3aa89a", "#e8b04a", "#f3e3c3"]
+GREY_STEP = 40
 NNBSP = "\u202f"
 
 
@@ -135,8 +141,25 @@ def _line(fig: m.Figure, seuil: int) -> list[str]:
     return out
 
 
-def _donut(fig: m.Figure, seuil: int) -> list[str]:
+def grey(colour: str) -> float:
+    """Grey level (0–255) a colour prints at in black and white."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _category(i: int, ident: str) -> tuple[str, str]:
+    """Fill of the i-th category, and an overlay (hatching) once the colours repeat."""
+    colour = CATEGORIES[i % len(CATEGORIES)]
+    overlay = f"url(#{ident}-hachures)" if i >= len(CATEGORIES) else ""
+    return colour, overlay
+
+
+def _donut(fig: m.Figure, seuil: int, ident: str = "figure") -> list[str]:
     out = []
+    if len(fig.valeurs) > len(CATEGORIES):
+        out.append(f'<defs><pattern id="{ident}-hachures" width="8" height="8" '
+                   'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+                   '<rect width="3" height="8" fill="#ffffff"/></pattern></defs>')
     cx, cy, r_out, r_in = 170, HEIGHT / 2, 130, 72
     total = sum(float(v.valeur) for v in fig.valeurs) or 1
     angle = -math.pi / 2
@@ -150,12 +173,21 @@ def _donut(fig: m.Figure, seuil: int) -> list[str]:
              (cx + r_in * math.cos(angle), cy + r_in * math.sin(angle))]
         d = (f"M{p[0][0]:.2f},{p[0][1]:.2f} A{r_out},{r_out} 0 {large} 1 {p[1][0]:.2f},{p[1][1]:.2f} "
              f"L{p[2][0]:.2f},{p[2][1]:.2f} A{r_in},{r_in} 0 {large} 0 {p[3][0]:.2f},{p[3][1]:.2f} Z")
-        colour = PALETTE[i % len(PALETTE)]
+        colour, overlay = _category(i, ident)
         out.append(f'<path d="{d}" fill="{colour}" stroke="#ffffff" stroke-width="2"/>')
         ly = 40 + i * 40
-        out.append(f'<rect x="340" y="{ly - 13}" width="18" height="18" fill="{colour}"/>')
+        out.append(f'<rect x="340" y="{ly - 13}" width="18" height="18" fill="{colour}" '
+                   f'stroke="{INK}" stroke-width="1"/>')
+        if overlay:
+            out.append(f'<path d="{d}" fill="{overlay}"/>')
+            out.append(f'<rect x="340" y="{ly - 13}" width="18" height="18" fill="{overlay}"/>')
         out.append(_text(368, ly + 1, f"{label(v, fig, seuil)} — {v.libelle}", 13, "start"))
         angle = end
+    # Outline of the ring: its palest part stays visible against the paper.
+    out.append(f'<circle cx="{cx}" cy="{cy:.1f}" r="{r_out + 1}" fill="none" stroke="{INK}" '
+               'stroke-width="1"/>')
+    out.append(f'<circle cx="{cx}" cy="{cy:.1f}" r="{r_in - 1}" fill="none" stroke="{INK}" '
+               'stroke-width="1"/>')
     return out
 
 
@@ -209,7 +241,8 @@ DRAW = {"barres": _bars, "barres-horizontales": _hbars, "courbe": _line, "anneau
 def svg(fig: m.Figure, programme: m.Programme | None = None) -> str:
     seuil = programme.seuil_petits_effectifs if programme else 10
     ident = fig.src.path.stem if fig.src else "figure"
-    body = "\n".join(DRAW[fig.type](fig, seuil))
+    draw = DRAW[fig.type]
+    body = "\n".join(draw(fig, seuil, f"svg-{ident}") if draw is _donut else draw(fig, seuil))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
             f'width="{WIDTH}" height="{HEIGHT}" role="img" '
             f'aria-labelledby="svg-{ident}-titre svg-{ident}-desc" class="powao-graphique" '

@@ -218,12 +218,38 @@ def _check_trainings(corpus: Corpus, report: Report) -> None:
                          "vigilance : ajoutez une liste « vigilance: »", "vigilance")
 
 
+NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+
+
+def _check_figures(corpus: Corpus, report: Report) -> None:
+    """A figure's reading example quotes one of its values: when the data change and
+    the example no longer matches, the author hears of it."""
+    for fig in corpus.figures.values():
+        numbers = {float(re.sub(r"[ \u00a0\u202f]", "", n).replace(",", "."))
+                   for n in NUMBER.findall(fig.lecture)}
+        values = {float(v.valeur) for v in fig.valeurs if not v.masque}
+        if numbers and not numbers & values and fig.src is not None:
+            report.warn(fig.src.rel, fig.src.line(("lecture",)),
+                        "l'exemple de lecture ne cite aucune valeur de la figure ("
+                        + ", ".join(f"{v:g}" for v in sorted(values)) + ") : mettez-le à "
+                        "jour avec les données", "lecture")
+
+
 def _check_livre(corpus: Corpus, report: Report) -> None:
+    _check_figures(corpus, report)
     if not corpus.livre:
         return
     src = corpus.livre.src
     for index, chap in enumerate(corpus.livre.chapitres):
         _ref(report, src, ("chapitres", index), chap, corpus.chapitres, "chapitre", corpus.broken)
+    essentiels = [i for i, c in enumerate(corpus.livre.chapitres)
+                  if c in corpus.chapitres and corpus.chapitres[c].type == "essentiel"]
+    for index in essentiels:
+        if index != essentiels[0] or index != 0:
+            report.error(src.rel, src.line(("chapitres", index)),
+                         "le chapitre « L'essentiel » (type: essentiel) est imprimé juste "
+                         "après le colophon : placez-le une seule fois, en premier dans la "
+                         "liste « chapitres »", "chapitres")
     for chap_id, chap in corpus.chapitres.items():
         if chap_id not in corpus.livre.chapitres:
             report.warn(chap.src.rel, 1, f"chapitre absent de la liste « chapitres » de "

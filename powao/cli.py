@@ -113,6 +113,15 @@ def build_parser() -> Parser:
             _edition_options(p, default=argparse.SUPPRESS)
             p.add_argument("--jobs", type=_jobs, metavar="N", default=argparse.SUPPRESS,
                            help="nombre de processus de rendu PDF (par défaut : nombre de cœurs)")
+    editeur = sub.add_parser("editeur", help="éditeur de formulaires sur http://127.0.0.1:8090/",
+                             description="Ouvre l'éditeur de formulaires (ateliers, cycles, "
+                             "modules, chapitres, pages, données) sur http://127.0.0.1:8090/ ; "
+                             "chaque enregistrement est vérifié et le résultat s'affiche dans "
+                             "la page.")
+    editeur.add_argument("--port", type=_jobs, default=8090, help="port local (8090 par défaut)")
+    editeur.add_argument("--configuration", action="store_true",
+                         help="affiche la configuration de l'éditeur, générée à partir du "
+                         "modèle de contenu, et quitte")
     return parser
 
 
@@ -202,6 +211,15 @@ def cmd_serve(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+def cmd_editeur(args: argparse.Namespace, root: Path) -> int:
+    from .editeur import config_text, serve
+    if args.configuration:
+        sys.stdout.write(config_text(root).decode("utf-8"))
+        return EXIT_OK
+    serve(root, port=args.port)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "check": cmd_check,
     "new": cmd_new,
@@ -211,6 +229,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "livre-blanc": cmd_build,
     "tout": cmd_build,
     "serve": cmd_serve,
+    "editeur": cmd_editeur,
 }
 
 

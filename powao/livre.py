@@ -21,14 +21,14 @@ from .errors import BuildError
 from .loader import Corpus
 from .views import date_fr
 from .base import build_date, site_url
-from .pdf import Meta, head, inline_footnotes, stamp, write_pdf
+from .pdf import Meta, bandeau, head, inline_footnotes, stamp, write_pdf
 from .templating import Templates
 from .urls import Urls
 
 
 # Chapter types printed without a number (a book numbers its body, not its front
 # and back matter); their opening page shows this label instead.
-SANS_NUMERO = {"avant-propos": "Avant-propos", "annexe": "Annexes"}
+SANS_NUMERO = {"essentiel": "", "avant-propos": "Avant-propos", "annexe": "Annexes"}
 
 
 def chapter_label(chap: "m.Chapitre", numero: int) -> tuple[int | None, str]:
@@ -65,6 +65,10 @@ SPACE_BEFORE_INLINE = re.compile(
     r'(?<=[^\s\u00a0\u202f])([ \u00a0\u202f])(<(?:a|abbr|b|cite|code|dfn|em|i|kbd|mark|q|small|span|strong|sub|sup)\b'
     r'(?![^>]*class="note")[^>]*>)')
 FIGURE_ID = re.compile(r'<figure class="powao-figure" id="figure-([^"]+)"')
+# Blocks that get an id (b1, b2…) when they have none: the PDF then holds a named
+# destination for each, which is how the EPUB's page list finds the printed pages.
+BLOCK = re.compile(r'<(p|li|dt|dd|tr|blockquote|table|figure|h[1-6])(?=[\s>])([^>]*)>')
+SVG_ELEMENT = re.compile(r"<svg\b.*?</svg>", re.S)
 
 
 
@@ -209,15 +213,36 @@ def figures_in(document: str, corpus: Corpus, numbers: dict[str, int]) -> list[F
     return out
 
 
+def citation(livre: "m.LivreBlanc", url: str) -> Markup:
+    """How to cite the book, in the ISO 690 style of its reference list."""
+    esc = lambda text: html.escape(text, quote=False)  # noqa: E731
+    version = f", version {esc(livre.version)}" if livre.version else ""
+    return Markup(
+        f"{esc(', '.join(livre.auteurs))}. <cite>{esc(livre.titre)} : {esc(livre.sous_titre)}"
+        f"</cite> [en ligne]. {esc(livre.edition)}{version}. "
+        f"{esc(' et '.join(livre.organisations))}, {esc(livre.date[:4])}. Disponible à "
+        f'l\'adresse : <a class="notypo" href="{html.escape(url)}">{esc(url)}</a>.')
+
+
+def blank_pages(pages: int) -> int:
+    """Blank pages a printed book needs before its back cover so that it counts a
+    multiple of 4 pages (sheets folded in two, printed on both sides)."""
+    return -pages % 4
+
+
 def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
-                  edition: str = "public") -> str:
-    """The whole book as one HTML document (links resolved, typography applied)."""
+                  edition: str = "public", impression: bool = False, blanches: int = 0) -> str:
+    """The whole book as one HTML document (links resolved, typography applied).
+
+    `impression`: the professional printer's variant (3 mm bleed, crop marks), with
+    `blanches` blank pages before the back cover."""
     livre = corpus.livre
     if livre is None:
         raise BuildError("whitepaper/livre-blanc.yml : fichier du livre blanc manquant ou "
                          "invalide, le PDF ne peut pas être produit")
     ids = IdRegistry()
-    for fixed in ("couverture", "colophon", "sommaire", "table-des-figures", "references"):
+    for fixed in ("couverture", "colophon", "sommaire", "table-des-figures", "references",
+                  "quatrieme-de-couverture"):
         ids.claim(fixed)
     chapitres: list[ChapitreLivre] = []
     anchors: dict[str, dict[str, str]] = {}
@@ -233,7 +258,10 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
         numero = num or numero
         chapitres.append(ChapitreLivre(chap, num, libelle, Markup(body), sections))
 
-    joined = "".join(str(c.html) for c in chapitres)
+    # « L'essentiel » is printed after the colophon, before the table of contents.
+    essentiel = next((c for c in chapitres if c.chapitre.type == "essentiel"), None)
+    chapitres = [c for c in chapitres if c is not essentiel]
+    joined = "".join(str(c.html) for c in ([essentiel] if essentiel else []) + chapitres)
     figures = figures_in(joined, corpus, templates.figure_numbers)
     # The reference list closes the book, unless a chapter already prints it.
     references = Markup("")
@@ -249,20 +277,73 @@ def document_html(corpus: Corpus, templates: Templates, brouillon: bool = False,
         references=references, head=Markup(head(meta, edition)), brouillon=brouillon,
         date_publication=date_fr(livre.date), annee=livre.date[:4],
         date_brouillon=stamp() or date_fr(built.strftime("%Y-%m-%d")),
-        url_livre=url_livre, url_site=url_site,
-        format=livre.format)
+        url_livre=url_livre, url_site=url_site, url_epub=url_site + Urls.EPUB,
+        citation=citation(livre, url_livre), essentiel=essentiel,
+        impression=impression, blanches=blanches, format=livre.format)
     linker = make_linker(corpus, anchors, page, url_site)
-    return inline_spaces(templates.renderer.finish(page, linker))
+    return block_ids(inline_spaces(templates.renderer.finish(page, linker)))
+
+
+def block_ids(document: str) -> str:
+    """Give every block without an id one (b1, b2… in reading order), SVG aside."""
+    counter = 0
+
+    def add(mt: re.Match[str]) -> str:
+        nonlocal counter
+        if re.search(r'\sid="', mt.group(2)):
+            return mt.group(0)
+        counter += 1
+        return f'<{mt.group(1)} id="b{counter}"{mt.group(2)}>'
+
+    pieces, last = [], 0
+    for svg in SVG_ELEMENT.finditer(document):
+        pieces.append(BLOCK.sub(add, document[last:svg.start()]))
+        pieces.append(svg.group(0))
+        last = svg.end()
+    pieces.append(BLOCK.sub(add, document[last:]))
+    return "".join(pieces)
 
 
 def build_livre(corpus: Corpus, templates: Templates, target: Path,
-                brouillon: bool = False, edition: str = "public") -> int:
+                brouillon: bool = False, edition: str = "public",
+                impression: Path | None = None, epub: Path | None = None) -> int:
     """Write the livre blanc PDF to `target`; returns its page count.
 
     The corpus is the edition's (pipeline.load_and_check): it holds the chapters this
     edition may publish. `brouillon=True` adds a « BROUILLON » watermark and the build
-    date on every page.
+    date on every page. With `impression`, the professional printer's variant is written
+    there too (3 mm bleed, crop marks, blank pages before the back cover up to a
+    multiple of 4 pages); with `epub`, the EPUB 3 edition, its page list mapped to the
+    pages of `target`.
     """
+    source = "whitepaper/livre-blanc.yml"
+    base = corpus.root / "templates" / "print"
     document = document_html(corpus, templates, brouillon, edition)
-    return write_pdf(document, target, corpus.root, corpus.root / "templates" / "print",
-                     source="whitepaper/livre-blanc.yml")
+    pages = write_pdf(document, target, corpus.root, base, source=source)
+    if impression is not None:
+        # The variant lays out like the book (bleed only widens the sheet): the blank
+        # pages needed are known from the book's count; checked after rendering.
+        blanches = blank_pages(pages)
+        for _attempt in range(2):
+            variant = document_html(corpus, templates, brouillon, edition, impression=True,
+                                    blanches=blanches)
+            printed = write_pdf(variant, impression, corpus.root, base, source=source)
+            if printed % 4 == 0:
+                break
+            blanches = (blanches + blank_pages(printed)) % 4
+        else:
+            raise BuildError(f"{source} : l'édition pour l'imprimeur compte {printed} pages, "
+                             "pas un multiple de 4")
+    if epub is not None:
+        from .epub import build_epub
+        draft_date = stamp() or date_fr(build_date().strftime("%Y-%m-%d"))
+        livre = corpus.livre
+        url_site = site_url(corpus.root)
+        build_epub(document, target, epub, corpus.root, title=livre.titre,
+                   subtitle=livre.sous_titre, authors=list(livre.auteurs),
+                   publishers=list(livre.organisations), date=livre.date,
+                   description=livre.resume, keywords=list(livre.mots_cles),
+                   licence=livre.licence, url_pdf=url_site + Urls.LIVRE, isbn=livre.isbn,
+                   bandeau=bandeau(edition) or (f"Brouillon du {draft_date} — "
+                                                "ne pas diffuser" if brouillon else ""))
+    return pages

@@ -24,11 +24,37 @@ _DATE = re.compile(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _COULEUR = re.compile(r"#[0-9a-fA-F]{6}")
 
+# Text formats enforced by the validators below: (pattern, French hint for authors).
+MOTIFS: dict[str, tuple[re.Pattern[str], str]] = {
+    "heure": (_HEURE, "une heure au format HH:MM, par exemple 14:00"),
+    "date": (_DATE, "une date au format AAAA-MM-JJ, par exemple 2026-03-15"),
+    "id": (_ID, "un identifiant en minuscules sans accents, mots séparés par des tirets, "
+                "par exemple construire-son-reseau"),
+    "couleur": (_COULEUR, "une couleur au format #rrggbb, par exemple #047857"),
+}
+# What a `ref` points to: content kinds (KINDS) or ids listed in a data file.
+REFS = ("atelier", "module", "chapitre", "axe", "competence")
 
-def F(description: str, example: Any = None, **kw: Any) -> Any:
-    """A documented field: `description` is French, `example` shows a valid value."""
+
+def F(description: str, example: Any = None, *, ref: str | None = None,
+      motif: str | None = None, **kw: Any) -> Any:
+    """A documented field: `description` is French, `example` shows a valid value.
+
+    `ref` names the kind of content the value identifies (see REFS: the form
+    editor offers a choice among them); `motif` names the text format its
+    validator enforces (see MOTIFS: the editor checks it while typing).
+    """
     extra = {"examples": [example]} if example is not None else {}
+    powao = {k: v for k, v in (("ref", ref), ("motif", motif)) if v}
+    if powao:
+        extra["json_schema_extra"] = {"powao": powao}
     return Field(description=description, **extra, **kw)
+
+
+def field_meta(info: FieldInfo) -> dict[str, str]:
+    """The `ref` / `motif` declared on a field by F()."""
+    extra = info.json_schema_extra
+    return dict(extra.get("powao", {})) if isinstance(extra, dict) else {}
 
 
 class Modele(BaseModel):
@@ -69,7 +95,7 @@ class Publication(Modele):
     """Fields shared by every publishable content kind."""
 
     id: Optional[str] = F("Identifiant unique ; par défaut le nom du fichier sans extension.",
-                          "construire-son-reseau", default=None)
+                          "construire-son-reseau", default=None, motif="id")
     statut: Literal["brouillon", "relu", "publie"] = F(
         "Avancement : brouillon, relu ou publie. Seul « publie » part sur le site public.",
         "publie", default="brouillon")
@@ -92,10 +118,12 @@ class Chiffre(Modele):
 
 
 class Axe(Modele):
-    id: str = F("Identifiant de l'axe, utilisé par le champ « axe » des ateliers.", "orientation")
+    id: str = F("Identifiant de l'axe, utilisé par le champ « axe » des ateliers.", "orientation",
+                 motif="id")
     titre: str = F("Nom affiché de l'axe.", "Orientation")
     description: str = F("Une ou deux phrases sur l'axe.", "Découvrir les parcours et les métiers.")
-    couleur: str = F("Couleur d'accent (#rrggbb), lisible sur fond blanc.", "#047857")
+    couleur: str = F("Couleur d'accent (#rrggbb), lisible sur fond blanc.", "#047857",
+                      motif="couleur")
     icone: str = F("Icône Material (nom sans préfixe).", "compass-outline")
 
     @field_validator("couleur")
@@ -158,7 +186,7 @@ class Programme(Modele):
     groupe: Groupe = F("Taille de groupe par défaut des ateliers.", {"jeunes": 4, "mentors": 2},
                        default_factory=lambda: Groupe(jeunes=4, mentors=2))
     heure_debut: str = F("Heure de début par défaut des séances (HH:MM, entre guillemets).",
-                         "14:00", default="14:00")
+                         "14:00", default="14:00", motif="heure")
     partenaires: list[Partenaire] = F("Partenaires du programme.", [], default_factory=list)
     chaine_alerte: list[EtapeAlerte] = F("Chaîne d'alerte du cadre de sécurité, dans l'ordre.",
                                          [], default_factory=list)
@@ -176,7 +204,7 @@ class Programme(Modele):
 
 
 class Competence(Modele):
-    id: str = F("Identifiant de la compétence.", "ecoute-active")
+    id: str = F("Identifiant de la compétence.", "ecoute-active", motif="id")
     titre: str = F("Intitulé, commençant par un verbe.", "Écouter activement")
     domaine: Literal["posture", "animation", "securite", "accompagnement", "reseau"] = F(
         "Domaine du référentiel.", "accompagnement")
@@ -192,7 +220,8 @@ class Competences(Modele):
 
 
 class Terme(Modele):
-    id: str = F("Identifiant, cité par [](glossaire:identifiant).", "cadre-de-securite")
+    id: str = F("Identifiant, cité par [](glossaire:identifiant).", "cadre-de-securite",
+                 motif="id")
     terme: str = F("Le terme.", "Cadre de sécurité")
     definition: str = F("Définition (Markdown).", "Ensemble des règles…")
 
@@ -260,7 +289,7 @@ class Atelier(Publication):
     titre: str = F("Titre de l'atelier, en minuscules sauf la première lettre.",
                    "Construire son réseau à partir de zéro")
     axe: str = F("Axe de l'atelier (identifiant défini dans content/data/programme.yml).",
-                 "insertion-professionnelle")
+                 "insertion-professionnelle", ref="axe")
     resume: str = F("Une phrase qui dit à quoi sert l'atelier.",
                     "Cartographier les personnes que l'on connaît déjà pour trouver un stage.")
     duree: Minutes = F("Durée totale en minutes : la somme des étapes du déroulé.", 120)
@@ -270,7 +299,7 @@ class Atelier(Publication):
     modalite: Literal["presentiel", "distanciel", "hybride"] = F(
         "presentiel, distanciel ou hybride.", "presentiel", default="presentiel")
     heure_debut: Optional[str] = F("Heure de début conseillée (HH:MM, entre guillemets).",
-                                   "14:00", default=None)
+                                   "14:00", default=None, motif="heure")
     sensible: StrictBool = F("true si le sujet touche à l'intime (récit de soi, confiance, "
                              "réseaux sociaux) : les points de vigilance sont alors obligatoires.",
                              False, default=False)
@@ -289,14 +318,15 @@ class Atelier(Publication):
                              default_factory=list)
     version: str = F("Version de la fiche.", "1.0", default="1.0")
     mise_a_jour: Optional[str] = F("Date de dernière mise à jour (AAAA-MM-JJ).", "2026-03-15",
-                                   default=None)
+                                   default=None, motif="date")
 
     v_heure = field_validator("heure_debut")(classmethod(lambda cls, v: check_heure(v)))
     v_date = field_validator("mise_a_jour")(classmethod(lambda cls, v: check_date(v)))
 
 
 class Seance(Modele):
-    atelier: str = F("Identifiant de l'atelier de la séance.", "faire-connaissance")
+    atelier: str = F("Identifiant de l'atelier de la séance.", "faire-connaissance",
+                     ref="atelier")
     mois: StrictInt = F("Mois du cycle (1 = premier mois).", 1, ge=1, le=24)
     defi: str = F("Défi d'intersession proposé aux jeunes jusqu'à la séance suivante.",
                   "Parler de son projet à une personne de son entourage.", default="")
@@ -346,7 +376,7 @@ class ModuleFormation(Publication):
     modalite: Literal["presentiel", "distanciel", "hybride"] = F(
         "presentiel, distanciel ou hybride.", "presentiel", default="presentiel")
     competences: list[str] = F("Compétences visées (identifiants de competences.yml).",
-                               ["poser-le-cadre"], min_length=1)
+                               ["poser-le-cadre"], min_length=1, ref="competence")
     objectifs: list[str] = F("2 à 4 objectifs, chacun commençant par un verbe.",
                              ["Réagir à une révélation"], min_length=2, max_length=4)
     sequences: list[Sequence] = F("Les séquences minutées.", [{"titre": "Apport", "duree": 30,
@@ -356,7 +386,7 @@ class ModuleFormation(Publication):
     evaluation: Evaluation = F("Évaluation formative et sommative.",
                                {"formative": "…", "sommative": "…"})
     ateliers_lies: list[str] = F("Ateliers liés (identifiants).", ["faire-connaissance"],
-                                 default_factory=list)
+                                 default_factory=list, ref="atelier")
     ressources: list[str] = F("Ressources complémentaires (texte ou liens Markdown).",
                               ["[Le cadre de sécurité](../../content/cadre-de-securite.md)"],
                               default_factory=list)
@@ -372,7 +402,7 @@ class Parcours(Publication):
     resume: str = F("Une phrase de présentation.", "Les six modules avant la première séance.")
     public: str = F("À qui s'adresse le parcours.", "Mentors bénévoles", default="Mentors bénévoles")
     modules: list[str] = F("Modules du parcours, dans l'ordre (identifiants).", ["role-et-posture"],
-                           min_length=1)
+                           min_length=1, ref="module")
 
 
 # --------------------------------------------------------------------------- white paper
@@ -385,10 +415,11 @@ class Chapitre(Publication):
     """whitepaper/chapitres/<id>.md — one chapter of the livre blanc."""
 
     titre: str = F("Titre du chapitre.", "Ce que nous avons appris")
-    type: Literal["avant-propos", "chiffres-cles", "contexte", "methode", "enseignements",
+    type: Literal["essentiel", "avant-propos", "chiffres-cles", "contexte", "methode", "enseignements",
                   "formation", "temoignages", "recommandations", "partenaires", "annexe"] = F(
         "Nature du chapitre.", "enseignements")
-    chapeau: str = F("Paragraphe d'introduction, imprimé en tête du chapitre.",
+    chapeau: str = F("Paragraphe d'introduction, imprimé en tête du chapitre (pour "
+                     "« L'essentiel » : le message clé, repris en quatrième de couverture).",
                      "Trois ans de mentorat en collectif…")
 
 
@@ -399,26 +430,84 @@ class LivreBlanc(Modele):
     sous_titre: str = F("Sous-titre.", "Trois ans de POWAO en Île-de-France")
     auteurs: list[str] = F("Auteurs (personnes ou équipes).", ["L'équipe POWAO"], min_length=1)
     organisations: list[str] = F("Organisations éditrices.", ["WAO", "POWA"], min_length=1)
-    date: str = F("Date de publication (AAAA-MM-JJ).", "2026-01-15")
+    date: str = F("Date de publication (AAAA-MM-JJ).", "2026-01-15", motif="date")
     edition: str = F("Édition.", "Première édition", default="Première édition")
     licence: str = F("Licence de diffusion.", "CC BY-SA 4.0")
     format: Literal["A4", "A5", "B5"] = F("Format de page du PDF.", "A4", default="A4")
     resume: str = F("Résumé (métadonnées du PDF).", "Ce que trois ans de mentorat…")
     mots_cles: list[str] = F("Mots-clés (métadonnées du PDF).", ["mentorat"], default_factory=list)
-    chapitres: list[str] = F("Chapitres dans l'ordre (identifiants).", ["avant-propos"], min_length=1)
+    chapitres: list[str] = F("Chapitres dans l'ordre (identifiants).", ["avant-propos"], min_length=1,
+                           ref="chapitre")
     remerciements: str = F("Remerciements (Markdown), imprimés au colophon.", "Merci aux mentors…",
                            default="")
+    version: Optional[str] = F("Version du document, imprimée au colophon et dans la citation.",
+                               "1.0", default=None)
+    directeur_publication: Optional[str] = F(
+        "Directeur ou directrice de la publication (nom ou fonction), imprimé au colophon.",
+        "La présidence de WAO", default=None)
+    depot_legal: Optional[str] = F("Dépôt légal (mois et année), imprimé au colophon.",
+                                   "janvier 2026", default=None)
+    isbn: Optional[str] = F("ISBN, s'il en a été attribué un (rien n'est imprimé sinon).",
+                            "978-2-0000-0000-0", default=None)
+    issn: Optional[str] = F("ISSN de la collection, s'il existe (rien n'est imprimé sinon).",
+                            "0000-0000", default=None)
+    imprimeur: Optional[str] = F("Imprimeur (nom et ville), pour l'édition imprimée ; rien "
+                                 "n'est imprimé s'il est absent.", "Imprimerie Exemple, Paris",
+                                 default=None)
 
     v_date = field_validator("date")(classmethod(lambda cls, v: check_date(v)))
 
 
 class Reference(Modele):
-    auteurs: str = F("Auteur(s) ou organisation.", "INJEP")
+    auteurs: str = F("Auteur(s) ou organisation, tels qu'imprimés (ISO 690 : NOM Prénom "
+                     "ou organisation).", "INJEP")
     titre: str = F("Titre de la source.", "Évaluation du plan « 1 jeune, 1 mentor »")
+    langue: str = F("Langue du titre (code ISO 639-1) : un titre en anglais (« en ») garde "
+                    "la typographie anglaise.", "fr", default="fr")
     annee: StrictInt = F("Année.", 2025, ge=1900, le=2100)
+    lieu: Optional[str] = F("Lieu d'édition.", "Paris", default=None)
     editeur: Optional[str] = F("Éditeur ou site.", "vie-publique.fr", default=None)
-    url: Optional[str] = F("Adresse web.", default=None)
+    collection: Optional[str] = F("Collection et numéro.", "Notes et rapports, n° 12", default=None)
+    url: Optional[str] = F("Adresse web (https://…) d'une source en ligne.",
+                           "https://www.lementorat.fr/", default=None)
+    doi: Optional[str] = F("Identifiant DOI (10.xxxx/…), s'il existe.", "10.1000/exemple",
+                           default=None)
+    consulte: Optional[str] = F("Date de consultation (AAAA-MM-JJ), obligatoire avec une "
+                                "adresse web ou un DOI.", "2026-01-05", default=None)
     note: Optional[str] = F("Précision (rapport, page…).", default=None)
+
+    v_consulte = field_validator("consulte")(classmethod(lambda cls, v: check_date(v)))
+
+    @field_validator("langue")
+    @classmethod
+    def _langue(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z]{2}", v):
+            raise ValueError("code de langue attendu en deux lettres minuscules, par exemple "
+                             "« fr » ou « en »")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"https?://[^\s<>\"']+", v):
+            raise ValueError("adresse web attendue, commençant par https://, par exemple "
+                             "https://www.lementorat.fr/")
+        return v
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"10\.\d{4,9}/[^\s<>\"']+", v):
+            raise ValueError("DOI attendu sous la forme 10.xxxx/identifiant, sans "
+                             "« https://doi.org/ », par exemple 10.1000/exemple")
+        return v
+
+    @model_validator(mode="after")
+    def _consultation(self) -> "Reference":
+        if (self.url or self.doi) and not self.consulte:
+            raise ValueError("source en ligne sans date de consultation : ajoutez "
+                             "« consulte: AAAA-MM-JJ » (la date où vous l'avez lue)")
+        return self
 
 
 class References(Modele):
@@ -451,13 +540,19 @@ class Figure(Modele):
                               True, default=False)
     illustratif: StrictBool = F("true tant que les valeurs sont illustratives (mention imprimée).",
                                 True)
-    source: str = F("Source des données.", "Suivi du programme")
+    champ: str = F("Champ : la population et la période que couvrent les données (imprimé "
+                   "« Champ : … » sous la figure).",
+                   "Jeunes mentorés par POWAO en Île-de-France, cycles 2022 à 2024")
+    lecture: str = F("Exemple de lecture d'une valeur (imprimé « Lecture : … » sous la figure).",
+                     "1 180 jeunes ont suivi au moins un atelier de méthodologie.")
+    source: str = F("Source des données (imprimée « Source : … » sous la figure).",
+                    "Suivi du programme")
     alt: str = F("Description du graphique pour les lecteurs d'écran.", "Barres : …")
     valeurs: list[Valeur] = F("Les valeurs, dans l'ordre d'affichage.", [], min_length=2)
 
 
 class Temoignage(Modele):
-    id: str = F("Identifiant, cité par {{ temoignage: identifiant }}.", "samia")
+    id: str = F("Identifiant, cité par {{ temoignage: identifiant }}.", "samia", motif="id")
     citation: str = F("Les mots de la personne, sans détail qui la fasse reconnaître : au plus un "
                       "détail parmi établissement nommé (« lycée Jean-Jaurès »), classe (« 3e B », "
                       "« terminale STMG »), âge (« 15 ans »), ville ou quartier, en comptant le "

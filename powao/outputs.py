@@ -33,6 +33,12 @@ class Job:
     def label(self) -> str:
         return self.path.removeprefix("pdf/")
 
+    @property
+    def extras(self) -> tuple[str, ...]:
+        """Files the job writes besides its PDF: the livre blanc's printer variant and
+        its EPUB edition (laid out from the same document)."""
+        return (Urls.LIVRE_IMPRESSION, Urls.EPUB) if self.kind == "livre" else ()
+
 
 def plan(corpus: Corpus, which: set[str]) -> list[Job]:
     jobs: list[Job] = []
@@ -119,6 +125,14 @@ def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> s
 def _cached(root: Path, key: str) -> tuple[Path, Path]:
     cache = root / ".cache" / "pdf"
     return cache / f"dep-{key}.pdf", cache / f"dep-{key}.pages"
+
+
+def _cached_extras(root: Path, key: str, job: Job) -> list[tuple[str, Path, Path]]:
+    """(site path, cache file, its entry file) of each extra output of a job."""
+    cache = root / ".cache" / "pdf"
+    return [(extra, cache / f"dep-{key}-{index}{Path(extra).suffix}",
+             cache / f"dep-{key}-{index}.pages")
+            for index, extra in enumerate(job.extras, start=1)]
 
 
 # -- worker side -----------------------------------------------------------------------
@@ -232,7 +246,8 @@ def render(job: Job, out: Path) -> int:
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
                            brouillon=bool(options.get("epreuve")) or edition == "relecture",
-                           edition=edition)
+                           edition=edition, impression=out / Urls.LIVRE_IMPRESSION,
+                           epub=out / Urls.EPUB)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
@@ -245,8 +260,10 @@ def _alarm(_signum, _frame):
     raise RenderTimeout
 
 
-def _remember(root: Path, key: str, target: Path, pages: int) -> None:
-    remember(target, *_cached(root, key), pages)
+def _remember(root: Path, key: str, job: Job, out: Path, pages: int) -> None:
+    for extra, cached, meta in _cached_extras(root, key, job):
+        remember(out / extra, cached, meta, pages)
+    remember(out / job.path, *_cached(root, key), pages)
 
 
 def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[Job, int, str]:
@@ -262,7 +279,7 @@ def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[
             raise RuntimeError("panne simulée")
         pages = render(job, Path(out))
         if key:
-            _remember(_templates().corpus.root, key, Path(out) / job.path, pages)
+            _remember(_templates().corpus.root, key, job, Path(out), pages)
         return job, pages, ""
     except RenderTimeout:
         return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
@@ -302,6 +319,10 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
     for job in jobs:
         key = dependency_key(corpus, job, options, code)
         count = recall(*_cached(root, key), out / job.path)
+        # Extra outputs (the livre blanc's printer variant and EPUB) come back with it.
+        for extra, cached_extra, meta in _cached_extras(root, key, job):
+            if count is not None and recall(cached_extra, meta, out / extra) is None:
+                count = None
         if count is not None:
             pages[job.path] = count
         else:

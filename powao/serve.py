@@ -90,17 +90,18 @@ class Preview:
                 self.pool = outputs.new_pool(self.root, OPTIONS, self.workers)
 
             def publish(job) -> None:  # each PDF as soon as it is ready
-                target = self.docs / job.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{target.name}.tmp")
-                shutil.copyfile(out / job.path, tmp)
-                os.replace(tmp, target)
+                for path in (job.path, *job.extras):
+                    target = self.docs / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = target.with_name(f".{target.name}.tmp")
+                    shutil.copyfile(out / path, tmp)
+                    os.replace(tmp, target)
             # Unchanged PDFs come from the cache at once; the others go to the pool.
             rendering = outputs.Rendering(self.root, jobs, out, OPTIONS, self.workers, report,
                                           corpus, pool=self.pool, on_done=publish)
             changed = sync(out / "pdf", self.docs / "pdf", delete=False) \
                 if (out / "pdf").is_dir() else 0
-            planned = {self.docs / job.path for job in jobs}
+            planned = {self.docs / path for job in jobs for path in (job.path, *job.extras)}
             for old in (self.docs / "pdf").rglob("*.pdf"):  # a workshop was removed
                 if old not in planned:
                     old.unlink()

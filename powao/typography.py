@@ -2,7 +2,8 @@
 
 Only text nodes change: tags, attribute values and comments are copied byte for byte,
 and so are protected zones (``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``script``,
-``style``, ``math``, ``svg``, ``textarea`` and anything with ``class="notypo"``),
+``style``, ``math``, ``svg``, ``textarea``, anything with ``class="notypo"`` and
+elements tagged with another language, e.g. ``lang="en"``),
 URLs and e-mail addresses.  The engine is idempotent and never raises.
 
 How it works
@@ -755,6 +756,18 @@ def _has_notypo(attrs: str) -> bool:
     return False
 
 
+_LANG_ATTR = re.compile(r"""(?:^|\s)(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]+)""")
+
+
+def _foreign(attrs: str) -> bool:
+    """An element tagged with another language than French (lang="en"): its text keeps
+    its own typography (no French spacing before « : »)."""
+    if "lang" not in attrs:
+        return False
+    match = _LANG_ATTR.search(attrs)
+    return bool(match) and match.group(1).lower() != "fr"
+
+
 def _element_end(source: str, name: str, pos: int) -> int:
     """End of the element whose start tag ends at pos (nesting counted)."""
     depth = 1
@@ -791,7 +804,7 @@ def _classify(match: re.Match[str], source: str) -> tuple[str, int]:
         elif name in _RAW_TEXT and not _is_self_closing(name, attrs):
             close = _RAW_END[name].search(source, end)
             return (OPAQUE if phrasing else BLOCK), close.end() if close else len(source)
-        elif name in _PROTECTED or _has_notypo(attrs):
+        elif name in _PROTECTED or _has_notypo(attrs) or _foreign(attrs):
             if not _is_self_closing(name, attrs):
                 end = _element_end(source, name, end)
             return (OPAQUE if phrasing else BLOCK), end

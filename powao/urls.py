@@ -109,6 +109,8 @@ class Urls:
         return f"pdf/kits/{ident}.pdf"
 
     LIVRE = "pdf/livre-blanc.pdf"
+    LIVRE_IMPRESSION = "pdf/livre-blanc-impression.pdf"
+    EPUB = "pdf/livre-blanc.epub"
 
     def absolute(self, site_url: str, kind: str, ident: str) -> str:
         return site_url.rstrip("/") + "/" + self.html(kind, ident)

@@ -301,6 +301,8 @@ alt: Barres.
 valeurs:
   - {libelle: Sevran, valeur: 120}
   - {libelle: Bobigny, valeur: 2}
+champ: Jeunes et mentors du programme, 2025
+lecture: 120 jeunes sont accompagnés à Sevran.
 """
 FIGURE_SANS_UNITE = """\
 titre: Participants par atelier
@@ -312,6 +314,8 @@ alt: Barres.
 valeurs:
   - {libelle: Théâtre, valeur: 40}
   - {libelle: Vidéo, valeur: 3}
+champ: Jeunes et mentors du programme, 2025
+lecture: 40 participants ont suivi l'atelier théâtre.
 """
 FIGURE_POURCENTAGES = """\
 titre: Satisfaction
@@ -324,6 +328,8 @@ alt: Barres.
 valeurs:
   - {libelle: Très satisfaits, valeur: 92}
   - {libelle: Pas satisfaits, valeur: 3}
+champ: Jeunes et mentors du programme, 2025
+lecture: 92 % des jeunes sont très satisfaits.
 """
 FIGURE_MOYENNES = """\
 titre: Séances suivies en moyenne
@@ -335,6 +341,8 @@ alt: Barres.
 valeurs:
   - {libelle: Méthodologie, valeur: 4.5}
   - {libelle: Orientation, valeur: 3.2}
+champ: Jeunes et mentors du programme, 2025
+lecture: les jeunes ont suivi en moyenne 4,5 séances de méthodologie.
 """
 FIGURE_NB = """\
 titre: Jeunes par atelier
@@ -348,6 +356,8 @@ valeurs:
   - {libelle: Théâtre, valeur: 40}
   - {libelle: Vidéo, valeur: 5, masque: true}
   - {libelle: Radio, valeur: 7}
+champ: Jeunes et mentors du programme, 2025
+lecture: 40 jeunes ont suivi l'atelier théâtre.
 """
 FIGURE_HEURES = """\
 titre: Heures de formation des mentors
@@ -360,6 +370,8 @@ alt: Barres.
 valeurs:
   - {libelle: Initiale, valeur: 6}
   - {libelle: Continue, valeur: 4}
+champ: Jeunes et mentors du programme, 2025
+lecture: chaque mentor a suivi 6 heures de formation initiale.
 """
 
 EMAIL_PAGE, EMAIL_LINES = page("Contacts", [t for t, _ in EMAILS])

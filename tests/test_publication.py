@@ -166,6 +166,8 @@ valeurs:
   - {libelle: Méthodologie, valeur: 120}
   - {libelle: Orientation, valeur: 4}
   - {libelle: Réseau, valeur: 3, masque: true}
+champ: Jeunes mentorés en 2025
+lecture: 120 jeunes ont suivi un atelier de méthodologie.
 """
 
 

@@ -34,6 +34,8 @@ effectifs: true
 illustratif: true
 source: {Q("Données " + PAYLOAD)}
 alt: {Q("Diagramme " + PAYLOAD)}
+champ: {Q("Champ " + PAYLOAD)}
+lecture: {Q("Lecture 1180 " + PAYLOAD)}
 valeurs:
   - {{libelle: {Q("Axe " + PAYLOAD)}, valeur: 1180}}
   - {{libelle: Orientation, valeur: 1290}}
@@ -189,6 +191,16 @@ def test_pdfs_show_the_payload_as_text(hostile_site):
     assert f"<{TAG} data-x=1>Canari</{TAG}>" in text.replace("\n", "")
     meta = PdfReader(str(fiche)).metadata
     assert PAYLOAD in (meta.title or "")  # PDF metadata: the exact text, nothing else
+
+
+def test_epub_holds_the_payload_as_text(hostile_site):
+    import zipfile
+    with zipfile.ZipFile(hostile_site / "pdf" / "livre-blanc.epub") as archive:
+        texts = {n: archive.read(n).decode("utf-8") for n in archive.namelist()
+                 if n.endswith((".xhtml", ".opf"))}
+    assert any("Canari" in t for t in texts.values())
+    for name, text in texts.items():
+        assert f"<{TAG}" not in text, name
 
 
 def test_no_output_holds_the_environment(hostile_site):
