@@ -228,8 +228,9 @@ def test_livre_running_heads_and_folios_are_artifacts(editions):
 
 
 def test_figures_have_alt_and_charts_say_their_numbers(editions):
-    charts = 0
+    livres = 0
     for path in all_pdfs(editions):
+        charts = 0
         with pikepdf.open(path) as pdf:
             for element in structure(pdf):
                 if element.S == "/Figure":
@@ -240,7 +241,10 @@ def test_figures_have_alt_and_charts_say_their_numbers(editions):
                         for number in ("1 180", "1 290", "1 050"):
                             assert number in alt
                         assert "la plus haute : Orientation" in alt
-    assert charts == 3  # the chart of the livre blanc, in each edition
+        if path.stem.startswith("livre-blanc"):  # the book and its printer's variant
+            assert charts == 1, path
+            livres += 1
+    assert livres >= 3  # in each edition
 
 
 def test_tables_headers_lists_notes_and_languages(editions):
