@@ -232,7 +232,8 @@ def alternative(fig: m.Figure, seuil: int = 10) -> str:
         else:
             summary = (f" Valeur la plus haute : {high[0].libelle} ({_said(high[0], fig, seuil)}) ; "
                        f"la plus basse : {low[0].libelle} ({_said(low[0], fig, seuil)}).")
-    return f"{KINDS[fig.type]}{nature} : {fig.titre}. {listed}.{summary}"
+    scope = f" Champ : {fig.champ.strip().rstrip('.')}." if getattr(fig, "champ", "") else ""
+    return f"{KINDS[fig.type]}{nature} : {fig.titre}. {listed}.{summary}{scope}"
 
 
 DRAW = {"barres": _bars, "barres-horizontales": _hbars, "courbe": _line, "anneau": _donut}
