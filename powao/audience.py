@@ -40,6 +40,7 @@ def why_hidden(item: Any) -> str:
 def filter_corpus(corpus: Corpus, edition: str, report: Report) -> Corpus:
     out = copy.copy(corpus)
     out.exclus = []
+    out.edition = edition
     for kind in KINDS:
         items = getattr(corpus, kind)
         setattr(out, kind, {k: v for k, v in items.items() if visible(v, edition)})

@@ -1,7 +1,8 @@
 """Small helpers shared by every stage: build date, hashing, copying, the site address.
 
 This module is the bottom of the package: it imports nothing from `powao` but
-`errors`, so any stage may use it without creating an import cycle.
+`errors` and `typography` (which imports nothing), so any stage may use it without
+creating an import cycle.
 """
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def draft_stamp(root: Path) -> str:
     months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
               "septembre", "octobre", "novembre", "décembre")
     day = "1er" if now.day == 1 else str(now.day)
-    when = f"{day} {months[now.month - 1]} {now.year} à {now.hour} h {now.minute:02d}"
+    from .typography import heure  # the one format of a time of day, also import-free
+    when = f"{day} {months[now.month - 1]} {now.year} à {heure(now.hour * 60 + now.minute)}"
     version = "version inconnue (pas de dépôt git)"
     try:
         run = lambda *a: subprocess.run(["git", *a], cwd=root, capture_output=True,  # noqa: E731

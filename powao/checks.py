@@ -120,7 +120,8 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
 
 
 def _is_public_contact_field(source: Source, loc: tuple[Any, ...]) -> bool:
-    return source.rel.endswith("content/data/programme.yml") and loc[:1] == ("contacts_publics",)
+    return source.rel.endswith("content/data/programme.yml") and loc[:1] in (
+        ("contacts_publics",), ("canal_alerte",))
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -149,6 +150,21 @@ def _check_objectifs(source: Source, objectifs: list[str], report: Report) -> No
                         "(par exemple « Identifier… », « Se présenter… »)", f"objectifs[{index + 1}]")
 
 
+def _check_etiquettes(corpus: Corpus, atelier: Any, report: Report) -> None:
+    """Tags come from the programme's closed list (a tag groups workshops)."""
+    allowed = corpus.programme.etiquettes if corpus.programme else []
+    src = atelier.src
+    for index, tag in enumerate(atelier.etiquettes):
+        if tag in allowed:
+            continue
+        close = suggestion(tag, allowed) if allowed else ""
+        report.error(src.rel, src.line(("etiquettes", index)),
+                     f"étiquette « {tag} » absente de la liste « etiquettes » de "
+                     f"content/data/programme.yml.{close} Choisissez une étiquette de la liste "
+                     "ou ajoutez-la à la liste si plusieurs ateliers la partagent",
+                     f"etiquettes[{index + 1}]")
+
+
 def _check_ateliers(corpus: Corpus, report: Report) -> None:
     axes = [a.id for a in corpus.programme.axes] if corpus.programme else []
     for atelier in corpus.ateliers.values():
@@ -163,6 +179,7 @@ def _check_ateliers(corpus: Corpus, report: Report) -> None:
                          f"({detail} = {total} min) : écrivez « duree: {total} » ou corrigez "
                          "les étapes", "duree")
         _check_objectifs(src, atelier.objectifs, report)
+        _check_etiquettes(corpus, atelier, report)
         if atelier.sensible and not atelier.vigilance:
             report.error(src.rel, src.line(("sensible",)),
                          "atelier sensible sans point de vigilance : ajoutez une liste "

@@ -34,10 +34,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def _heure(value: str) -> str:
-    from .model import _HEURE
-    if not _HEURE.fullmatch(value):
-        raise argparse.ArgumentTypeError(f"heure « {value} » invalide : écrivez HH:MM, par exemple 14:00")
-    return value
+    """« 14:00 », « 9:30 », « 14h », « 14 h 30 » → the stored form « 14:00 »."""
+    from .typography import lire_heure
+    total = lire_heure(value)
+    if total is None:
+        raise argparse.ArgumentTypeError(
+            f"heure « {value} » invalide : écrivez par exemple 14:00, 14 h ou 14 h 30")
+    return f"{total // 60:02d}:{total % 60:02d}"
 
 
 def _jobs(value: str) -> int:
@@ -98,7 +101,7 @@ def build_parser() -> Parser:
                        help="les avertissements deviennent des erreurs")
         if name in ("fiches",):
             p.add_argument("--heure", type=_heure,
-                           help="heure de début des séances (par exemple 09:30) ; "
+                           help="heure de début des séances (par exemple 14:00 ou 14 h 30) ; "
                            "les fiches vont dans sorties/fiches-<heure>/")
         if name == "livre-blanc":
             p.add_argument("--epreuve", action="store_true",
@@ -188,6 +191,9 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
         from .base import draft_stamp
         options["tampon"] = draft_stamp(root)
     print("Vérification du contenu…", file=sys.stderr)
+    if options["heure"]:
+        from .typography import heure
+        print(f"Fiches : séances commençant à {heure(options['heure'])}.", file=sys.stderr)
     report, info = build(root, which, strict=args.strict, options=options,
                          workers=getattr(args, "jobs", None))
     _print_report(report)

@@ -55,6 +55,7 @@ class Corpus:
     programme: m.Programme | None = None
     competences: dict[str, m.Competence] = field(default_factory=dict)
     glossaire: dict[str, m.Terme] = field(default_factory=dict)
+    vocabulaire: list[m.Correspondance] = field(default_factory=list)
     pages: dict[str, m.Page] = field(default_factory=dict)
     ateliers: dict[str, m.Atelier] = field(default_factory=dict)
     cycles: dict[str, m.Cycle] = field(default_factory=dict)
@@ -71,6 +72,8 @@ class Corpus:
     broken: set[str] = field(default_factory=set)
     # Content left out of the edition being built (drafts, internal pages).
     exclus: list[str] = field(default_factory=list)
+    # The edition this corpus is filtered for (audience.filter_corpus).
+    edition: str = "public"
 
     def kind(self, name: str) -> dict[str, Any]:
         return {"atelier": self.ateliers, "cycle": self.cycles, "module": self.modules,
@@ -208,6 +211,10 @@ def load(root: Path, report: Report) -> Corpus:
     glos = _load_data(layout.data / "glossaire.yml", m.Glossaire, corpus, report)
     if glos:
         corpus.glossaire = _unique(glos.termes, "id", glos.src, report, "termes", "termes")
+    voc = _load_data(layout.data / "vocabulaire.yml", m.Vocabulaire, corpus, report,
+                     required=False)
+    if voc:
+        corpus.vocabulaire = list(voc.correspondances)
 
     corpus.pages = _load_documents(layout.pages(), m.Page, corpus, report, "page")
     corpus.ateliers = _load_documents(layout.ateliers(), m.Atelier, corpus, report, "atelier")

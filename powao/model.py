@@ -102,8 +102,12 @@ class Publication(Modele):
     diffusion: Literal["public", "interne"] = F(
         "Public visé : public (site et PDF publics) ou interne (équipe du programme).",
         "public", default="public")
+    mise_a_jour: Optional[str] = F("Date de dernière mise à jour (AAAA-MM-JJ), affichée « Mis à "
+                                   "jour le … » ; sans elle, la date de l'édition.", "2026-03-15",
+                                   default=None, motif="date")
 
     v_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
+    v_date = field_validator("mise_a_jour")(classmethod(lambda cls, v: check_date(v)))
 
 
 # --------------------------------------------------------------------------- programme data
@@ -170,6 +174,28 @@ class ContactPublic(Modele):
     description: str = F("Quand l'utiliser.", "En cas de danger immédiat.", default="")
 
 
+class CanalAlerte(Modele):
+    """How a mentor reaches the programme to raise an alert: roles, a programme line and
+    address (never a person's own contact), and who may read them."""
+
+    libelle: str = F("Nom du canal.", "Ligne d'alerte du programme")
+    roles: list[str] = F("Qui répond (fonctions, jamais des noms de personnes).",
+                         ["Le ou la référent·e de groupe de permanence"], min_length=1)
+    telephone: Optional[str] = F("Numéro de la ligne du programme (jamais un numéro personnel).",
+                                 "01 23 45 67 89", default=None)
+    email: Optional[str] = F("Adresse e-mail du programme (jamais une adresse personnelle).",
+                             "alerte@powao.example", default=None)
+    horaires: str = F("Quand le canal répond.", "7 j/7, de 8 h à 22 h", default="")
+    audience: Literal["public", "interne"] = F(
+        "interne : les coordonnées ne paraissent que dans l'édition interne ; l'édition "
+        "publique dit où les mentors les trouvent.", "interne", default="interne")
+    ou_le_trouver: str = F("Dans l'édition publique, où les mentors trouvent ces coordonnées.",
+                           "Sur la carte remise en formation initiale.", default="")
+    illustratif: StrictBool = F("true si les coordonnées sont un exemple à remplacer "
+                                "(publiées avec la mention « coordonnées illustratives »).",
+                                False, default=False)
+
+
 class Programme(Modele):
     """content/data/programme.yml"""
 
@@ -195,6 +221,17 @@ class Programme(Modele):
         "après relecture. Reconnus sous toutes leurs écritures : « 01 23 45 67 89 », "
         "« 01.23.45.67.89 », « +33 1 23 45 67 89 » ; adresses sans tenir compte des majuscules.",
         [], default_factory=list)
+    canal_alerte: Optional[CanalAlerte] = F(
+        "Le canal d'alerte du programme (chaîne d'alerte, « En cas de problème »).",
+        {"libelle": "Ligne d'alerte du programme", "roles": ["Référent·e de permanence"],
+         "telephone": "01 23 45 67 89", "audience": "interne"}, default=None)
+    premiers_gestes: list[str] = F(
+        "Page « En cas de problème » : ce que fait un mentor quand un jeune se confie, "
+        "en quelques étapes courtes (Markdown).", ["Restez calme et écoutez."],
+        default_factory=list)
+    etiquettes: list[str] = F(
+        "Liste fermée des étiquettes (mots_cles) permises ; vide : toutes sont permises.",
+        ["réseau", "confiance en soi"], default_factory=list)
     seuil_petits_effectifs: StrictInt = F(
         "En dessous de ce nombre, un effectif publié doit être masqué (« < 10 ») : dans les "
         "figures et dans le texte (« seulement 3 jeunes filles de 15 ans » est refusé).", 10,
@@ -235,6 +272,21 @@ class Glossaire(Modele):
 
 
 # --------------------------------------------------------------------------- workshops
+
+class Correspondance(Modele):
+    mentor: list[str] = F("Comment un mentor le cherche (mots ou expressions).",
+                          ["pleure", "en larmes"], min_length=1)
+    contenu: list[str] = F("Comment le contenu le dit : une section qui contient l'un de ces "
+                           "mots est aussi trouvée par les mots du mentor.",
+                           ["émotion", "pleurer"], min_length=1)
+
+
+class Vocabulaire(Modele):
+    """content/data/vocabulaire.yml — the words mentors type, mapped to the content's."""
+
+    correspondances: list[Correspondance] = F("Les correspondances, une par idée.", [],
+                                              default_factory=list)
+
 
 class Materiel(Modele):
     article: str = F("Ce qu'il faut apporter.", "Post-it")
@@ -314,14 +366,14 @@ class Atelier(Publication):
                                "consignes": "…"}], min_length=1)
     vigilance: list[str] = F("Points de vigilance liés au cadre de sécurité.",
                              ["Personne n'est obligé de parler de sa famille"], default_factory=list)
-    mots_cles: list[str] = F("Mots-clés pour la recherche et les étiquettes.", ["réseau", "stage"],
+    mots_cles: list[str] = F("Mots-clés pour la recherche (non affichés).", ["liens faibles", "stage"],
                              default_factory=list)
+    etiquettes: list[str] = F("Étiquettes affichées, prises dans la liste « etiquettes » de "
+                              "content/data/programme.yml.", ["réseau", "stage et alternance"],
+                              default_factory=list)
     version: str = F("Version de la fiche.", "1.0", default="1.0")
-    mise_a_jour: Optional[str] = F("Date de dernière mise à jour (AAAA-MM-JJ).", "2026-03-15",
-                                   default=None, motif="date")
 
     v_heure = field_validator("heure_debut")(classmethod(lambda cls, v: check_heure(v)))
-    v_date = field_validator("mise_a_jour")(classmethod(lambda cls, v: check_date(v)))
 
 
 class Seance(Modele):
@@ -593,7 +645,7 @@ KINDS: dict[str, type[Modele]] = {
 DATA_KINDS: dict[str, type[Modele]] = {
     "programme": Programme, "competences": Competences, "glossaire": Glossaire,
     "livre-blanc": LivreBlanc, "references": References, "figure": Figure,
-    "temoignages": Temoignages,
+    "temoignages": Temoignages, "vocabulaire": Vocabulaire,
 }
 
 

@@ -164,6 +164,11 @@ def public_contacts(corpus: Corpus) -> tuple[set[str], set[str]]:
     contacts = prog.contacts_publics if prog else []
     emails = {normalize_email(c.email) for c in contacts if c.email}
     phones = {normalize_phone(c.numero) for c in contacts if c.numero}
+    canal = prog.canal_alerte if prog else None  # the programme's alert line and address
+    if canal and canal.email:
+        emails.add(normalize_email(canal.email))
+    if canal and canal.telephone:
+        phones.add(normalize_phone(canal.telephone))
     return emails, phones
 
 

@@ -42,7 +42,9 @@ class SitePage:
 
 def to_markdown(page: SitePage) -> str:
     """Front matter + `# title` + h2 headings as Markdown, the rest as raw HTML blocks."""
-    meta = {"title": page.title, **page.meta}
+    # Tags are chips the toolchain renders in the body: in the front matter too, a site
+    # engine that reads them (Zensical) would show them twice.
+    meta = {"title": page.title, **{k: v for k, v in page.meta.items() if k != "tags"}}
     # The theme prints front-matter values into the page as they are (no escaping):
     # every text from content is escaped here for HTML text and attributes.
     meta = {k: v if k == "hide" else html_text(v) for k, v in meta.items()}
@@ -98,6 +100,36 @@ class SiteBuilder:
         self.pdfs = pdfs or {}  # site path -> label, for download buttons
         self.cache = corpus.root / ".cache" / "pages"
         self._context: str | None = None
+        from .render import slugify
+        from .sitelinks import Linker, safety_targets
+        self.links = Linker(corpus.programme, safety_targets(corpus, slugify))
+        templates.env.globals["liens_securite"] = self.links.safety
+
+    def _updated(self, context: dict[str, Any]) -> str:
+        """« Mis à jour le … »: the content's own date, else the date of the edition
+        (SOURCE_DATE_EPOCH: reproducible)."""
+        import datetime
+
+        from .base import build_epoch
+        from .views import date_fr
+        item = next((v for v in context.values() if isinstance(v, m.Publication)), None)
+        iso = getattr(item, "mise_a_jour", None)
+        if not iso and isinstance(item, m.Chapitre) and self.corpus.livre:
+            iso = self.corpus.livre.date
+        if not iso:
+            iso = datetime.datetime.fromtimestamp(build_epoch(), datetime.timezone.utc).date().isoformat()
+        return (f'\n<p class="powao-mise-a-jour" data-search-exclude>Mis à jour le '
+                f'<time datetime="{iso}">{date_fr(iso)}</time></p>\n')
+
+    def _help_control(self, doc: str) -> str:
+        """The « En cas de problème » control, first in every page, fixed on screen."""
+        from .urls import AIDE_ANCHOR
+        if ("index", "aide") not in self.urls.pages:
+            return ""
+        href = self.urls.linker(doc)(f"index/aide#{AIDE_ANCHOR}")
+        icon = self.t.icon("lifebuoy", "powao-aide-icone")
+        return (f'<p class="powao-aide-conteneur" data-search-exclude><a class="powao-aide" '
+                f'href="{_html.escape(href)}">{icon}<span>En cas de problème</span></a></p>\n')
 
     def context_key(self) -> str:
         """What every page may show besides its own file: the toolchain, all data files,
@@ -143,6 +175,9 @@ class SiteBuilder:
         self._page_assets: set[str] = set()
         html = self.t.render(template, urls=self.urls, pdfs=self.pdfs, doc=doc, **context)
         body = self.t.renderer.finish(html, self._linker(doc))
+        safety_page = (kind, ident) in (("page", "cadre-de-securite"), ("index", "aide"))
+        body = self.links.page(body, self.urls.linker(doc), here=safety_page)
+        body = self._help_control(doc) + body + self._updated(context)
         if self.edition != "public":
             from .pdf import bandeau
             body = (f'<p class="powao-bandeau-edition">{_html.escape(bandeau(self.edition))}</p>\n'
@@ -175,17 +210,25 @@ class SiteBuilder:
                 meta["hide"] = ["navigation", "toc"]
             out.append(self.page("page", pid, "site/page.html", page.titre, meta,
                                  page.src.rel, page=page))
+        if ("index", "aide") in self.urls.pages:
+            out.append(self.page("index", "aide", "site/en-cas-de-probleme.html",
+                                 "En cas de problème",
+                                 {"description": "Qui alerter, que faire maintenant, les "
+                                                 "numéros d'urgence."}))
         out.append(self.page("index", "ateliers", "site/ateliers.html", "Les ateliers",
                              {"description": "Tous les ateliers par axe."}))
         for axe in axes.values():
-            ateliers = [a for a in c.ateliers.values() if a.axe == axe.id]
+            ateliers = self._in_cycle_order(a for a in c.ateliers.values() if a.axe == axe.id)
             out.append(self.page("axe", axe.id, "site/axe.html", axe.titre,
-                                 {"description": axe.description, "tags": [axe.titre]},
-                                 axe=axe, ateliers=ateliers))
+                                 {"description": axe.description},
+                                 axe=axe, ateliers=ateliers, seances=self._sessions()))
+        common = _common_tags(c)
         for aid, atelier in c.ateliers.items():
             axe = axes.get(atelier.axe)
-            tags = [axe.titre if axe else atelier.axe, m_modalite(atelier.modalite)]
-            tags += [k for k in atelier.mots_cles if k not in tags]
+            # Tags: the axis and the workshop's tags from the programme's closed list;
+            # a tag every workshop carries tells nothing and is left out.
+            tags = [axe.titre if axe else atelier.axe]
+            tags += [k for k in atelier.etiquettes if k not in tags and k not in common]
             tags = [typographier_texte(t) for t in tags]
             out.append(self.page("atelier", aid, "site/atelier.html", atelier.titre,
                                  {"description": atelier.resume, "tags": tags},
@@ -248,8 +291,8 @@ class SiteBuilder:
             target = posixpath.relpath(self.TAGS_DOC[:-3] + ".html", here)
             chips = "".join(f'<a href="{target}#tag-{slug}" class="md-tag">{esc(names[slug])}</a>'
                             for slug in seen)
-            page.body = f'<nav class="md-tags" aria-label="Étiquettes">{chips}</nav>\n' + page.body
-        body = ["<p>Chaque atelier porte son axe, son format et ses mots-clés. Choisissez une "
+            page.body = f'<nav class="md-tags" aria-label="Étiquettes" data-search-exclude>{chips}</nav>\n' + page.body
+        body = ["<p>Chaque atelier porte son axe et ses étiquettes. Choisissez une "
                 "étiquette pour retrouver les ateliers qui la partagent.</p>"]
         for slug in sorted(tagged, key=lambda s: (fold(names[s]), names[s])):
             items = "".join(
@@ -260,6 +303,25 @@ class SiteBuilder:
         pages.append(SitePage(self.TAGS_DOC, "Étiquettes", "\n".join(body),
                               {"description": "Les ateliers par étiquette."}))
         return pages
+
+    def _sessions(self) -> dict[str, str]:
+        """Workshop id -> « Séance 3 du cycle… » for the workshops of a cycle (first wins)."""
+        found: dict[str, str] = {}
+        for cycle in self.corpus.cycles.values():
+            for number, seance in enumerate(cycle.seances, start=1):
+                found.setdefault(seance.atelier, f"Séance {number}" + (
+                    f" · {cycle.titre}" if len(self.corpus.cycles) > 1 else ""))
+        return found
+
+    def _in_cycle_order(self, ateliers) -> list[Any]:
+        """Workshops in the order a group meets them (cycles in order), then the others
+        by title."""
+        rank: dict[str, tuple[int, int]] = {}
+        for c_index, cycle in enumerate(self.corpus.cycles.values()):
+            for number, seance in enumerate(cycle.seances):
+                rank.setdefault(seance.atelier, (c_index, number))
+        return sorted(ateliers, key=lambda a: (rank.get(a.id, (len(self.corpus.cycles), 0)),
+                                               fold(a.titre)))
 
     def _cycles_of(self, atelier_id: str) -> list[dict[str, Any]]:
         found = []
@@ -282,8 +344,12 @@ class SiteBuilder:
         pages = sorted(c.pages.values(), key=lambda p: (p.ordre, p.titre))
 
         def group(section: str) -> list[Any]:
+            # Internal pages (the authors' guide…) are the team's, not the mentors':
+            # they go to « Espace équipe », which only the internal edition has.
             return [{typographier_texte(p.titre): u.doc("page", p.id)} for p in pages
-                    if PAGE_SECTIONS.get(p.id, "ressources") == section and p.id != "index"]
+                    if p.id != "index" and (
+                        section == "equipe" if p.diffusion == "interne"
+                        else PAGE_SECTIONS.get(p.id, "ressources") == section)]
 
         nav: list[Any] = [{"Accueil": "index.md"} if "index" in c.pages else {}]
         nav.append({"Le programme": group("programme")})
@@ -294,7 +360,7 @@ class SiteBuilder:
         for axe in (c.programme.axes if c.programme else []):
             items = [{t(axe.titre): u.doc("axe", axe.id)}] + [
                 {typographier_texte(a.titre): u.doc("atelier", a.id)}
-                for a in sorted(c.ateliers.values(), key=lambda a: a.titre) if a.axe == axe.id]
+                for a in self._in_cycle_order(c.ateliers.values()) if a.axe == axe.id]
             axes_nav.append({typographier_texte(axe.titre): items})
         nav.append({"Ateliers": axes_nav})
         nav.append({"Cycles": [{t("Les cycles"): u.doc("index", "cycles")}] +
@@ -310,6 +376,8 @@ class SiteBuilder:
         if loose:
             formation.append({"Autres modules": loose})
         nav.append({"Formation": formation})
+        if ("index", "aide") in u.pages:
+            nav.append({"En cas de problème": u.doc("index", "aide")})
         nav += group("securite")
         if c.livre:
             chapters = [{typographier_texte(c.chapitres[ch].titre): u.doc("chapitre", ch)}
@@ -317,6 +385,8 @@ class SiteBuilder:
             nav.append({"Livre blanc": [{t("Le livre blanc"): u.doc("index", "livre-blanc")}, *chapters,
                                          {"Références": u.doc("index", "references")}]})
         nav.append({"Ressources": group("ressources") + [{"Étiquettes": "etiquettes.md"}]})
+        if group("equipe"):
+            nav.append({"Espace équipe": group("equipe")})
         return [n for n in nav if n]
 
     # -- writing ------------------------------------------------------------------------
@@ -340,14 +410,40 @@ class SiteBuilder:
         for rel in sorted(self.assets):  # images are published without their metadata
             copy_published(root / rel, docs / "assets" / "contenu" / rel,
                            root / ".cache" / "images")
+        overrides = docs.parent / (docs.name + "-theme")
+        shutil.rmtree(overrides, ignore_errors=True)
+        shutil.copytree(root / "templates" / "site" / "theme", overrides)
+        from .recherche import build_index, index_script
+        keywords = {self.urls.doc("atelier", aid): [*a.mots_cles, *a.etiquettes]
+                    for aid, a in self.corpus.ateliers.items()}
         (docs / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
-        (docs / "assets" / "javascripts" / "recherche.js").write_text(
-            search_script(pages), encoding="utf-8")
+        (docs / "assets" / "javascripts" / "recherche-index.js").write_text(
+            index_script(build_index([p for p in pages if p.doc != self.TAGS_DOC],
+                                     self.corpus.vocabulaire, keywords,
+                                     self.search_boosts())), encoding="utf-8")
         return pages
+
+    SAFETY_BOOST = 1.5
+
+    def search_boosts(self) -> dict[str, float]:
+        """The safety pages answer first when a question could land elsewhere too."""
+        found = [key for key in (("page", "cadre-de-securite"), ("index", "aide"))
+                 if key in self.urls.pages]
+        return {self.urls.doc(*key): self.SAFETY_BOOST for key in found}
 
     def config(self, docs: Path, site_dir: Path) -> dict[str, Any]:
         config = yaml.safe_load((self.corpus.root / "mkdocs.yml").read_text(encoding="utf-8"))
         config.update({"docs_dir": str(docs), "site_dir": str(site_dir), "nav": self.nav()})
+        # Theme overrides (the French 404 page), next to the docs tree.
+        overrides = docs.parent / (docs.name + "-theme")
+        if overrides.is_dir():
+            import hashlib
+            config.setdefault("theme", {})["custom_dir"] = str(overrides)
+            digest = hashlib.sha256()
+            for path in sorted(overrides.rglob("*")):  # the site cache sees their changes
+                if path.is_file():
+                    digest.update(path.name.encode() + path.read_bytes())
+            config.setdefault("extra", {})["powao_theme"] = digest.hexdigest()[:16]
         # The content is already HTML (rendered with the full extension list of
         # mkdocs.yml); the generated tree only has headings and raw HTML blocks.
         config["markdown_extensions"] = [
@@ -357,6 +453,14 @@ class SiteBuilder:
 
 
 SITE_EXTENSIONS = ("toc", "attr_list")
+
+
+def _common_tags(corpus: Corpus) -> set[str]:
+    """Tags carried by every workshop (when there are several): they are not tags."""
+    ateliers = list(corpus.ateliers.values())
+    if len(ateliers) < 2:
+        return set()
+    return set.intersection(*(set(a.etiquettes) for a in ateliers))
 
 
 def _escape_nav(nav: Any) -> Any:
@@ -370,75 +474,6 @@ def _escape_nav(nav: Any) -> Any:
 def m_modalite(value: str) -> str:
     from .views import MODALITES
     return MODALITES[value]
-
-
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+")
-
-
-def search_script(pages: list[SitePage]) -> str:
-    """Accent-insensitive search: the query « reseau » also asks for « réseau ».
-
-    Material's search keeps accents; this maps every folded word of the site to
-    its accented spellings and extends the query through Material's documented
-    `__search.transform` hook (plain JavaScript, no plugin).
-    """
-    words: set[str] = set()
-    for page in pages:
-        text = re.sub(r"<[^>]+>", " ", page.title + " " + page.body)
-        words.update(WORD.findall(text))
-    variants: dict[str, set[str]] = {}
-    for low in {word.lower() for word in words}:  # each distinct word folded once
-        folded = fold(low)
-        if folded != low and len(folded) > 2:
-            variants.setdefault(folded, set()).add(low)
-    table = {k: sorted(v) for k, v in sorted(variants.items())}
-    return ("// Généré par build.py : recherche insensible aux accents.\n"
-            "var __powaoVariantes = " + json.dumps(table, ensure_ascii=False, sort_keys=True)
-            + ";\n" + SEARCH_JS)
-
-
-SEARCH_JS = r"""
-var __search = {
-  // « reseau » also asks for « réseau » (table above); « réseaux » also for « réseau ».
-  transform: function (query) {
-    var plie = function (mot) {
-      return mot.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-    };
-    var sortie = [];
-    var ajoute = function (mot) { if (mot && sortie.indexOf(mot) < 0) { sortie.push(mot); } };
-    query.replace(/"|(?:^|\s+)[*+\-:^~]+(?=\s+|$)/g, " ").trim().split(/\s+/).forEach(
-      function (mot) {
-        var formes = [mot.toLowerCase()];
-        var singulier = mot.toLowerCase().replace(/(s|x)$/, "");
-        if (singulier.length > 2 && singulier !== formes[0]) { formes.push(singulier); }
-        formes.forEach(function (forme) {
-          ajoute(forme);
-          (__powaoVariantes[plie(forme)] || []).forEach(ajoute);
-        });
-      });
-    return sortie.join(" ");
-  }
-};
-// Material 9 sends the query to its search worker as {type: 2, data: query} and no
-// longer calls a transform hook: extend the query on its way to the worker (the
-// file:// shim replaces Worker before this script runs, so it is covered too).
-(function () {
-  var envoyer = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (message) {
-    if (message && message.type === 2 && typeof message.data === "string") {
-      message = { type: 2, data: __search.transform(message.data) };
-    }
-    return envoyer.apply(this, [message].concat([].slice.call(arguments, 1)));
-  };
-  // The search dialog of the theme has no accessible name.
-  document.addEventListener("DOMContentLoaded", function () {
-    var dialogue = document.querySelector(".md-search[role=dialog]");
-    if (dialogue) { dialogue.setAttribute("aria-label", "Rechercher"); }
-  });
-  var dialogue = document.querySelector(".md-search[role=dialog]");
-  if (dialogue) { dialogue.setAttribute("aria-label", "Rechercher"); }
-})();
-"""
 
 
 # ------------------------------------------------------------------------------- building
@@ -468,8 +503,8 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")
+    config_path.write_text(yaml.safe_dump(portable(config, config_path.parent),
+                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
@@ -493,6 +528,26 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False) -
     # Its warning that a dirty build is for development only: sitecache.py uses it
     # only when the navigation is unchanged, and checks every link afterwards.
     return [m for m in handler.messages if "'dirty' build" not in m]
+
+
+def portable(config: dict[str, Any], here: Path) -> dict[str, Any]:
+    """The config as written to its file: folders next to it are relative (MkDocs reads
+    them relative to the file; Zensical refuses an absolute docs_dir and would empty an
+    absolute site_dir)."""
+    import os
+    out = dict(config)
+
+    def rel(value: str) -> str:
+        path = Path(value)
+        if path.is_absolute() and path.resolve().is_relative_to(here.resolve()):
+            return os.path.relpath(path.resolve(), here.resolve())
+        return value
+    for key in ("docs_dir", "site_dir"):
+        if key in out:
+            out[key] = rel(out[key])
+    if isinstance(out.get("theme"), dict) and "custom_dir" in out["theme"]:
+        out["theme"] = {**out["theme"], "custom_dir": rel(out["theme"]["custom_dir"])}
+    return out
 
 
 def mkdocs_errors(messages: list[str], pages: list[SitePage], report: Report) -> None:

@@ -65,6 +65,9 @@ def settings_of(config: dict[str, Any]) -> str:
     import material
     import mkdocs
     stable = {k: v for k, v in config.items() if k not in ("docs_dir", "site_dir")}
+    if isinstance(stable.get("theme"), dict):  # the overrides' folder moves with the stage;
+        stable["theme"] = {k: v for k, v in stable["theme"].items()  # their content is hashed
+                           if k != "custom_dir"}                    # in extra.powao_theme
     return _sha((yaml.safe_dump(stable, allow_unicode=True, sort_keys=True)
                  + f"{mkdocs.__version__}|{material.__version__}|{markdown.__version__}"
                  ).encode())

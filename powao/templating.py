@@ -62,7 +62,7 @@ class Templates:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, extensions=["jinja2.ext.do"])
         self.env.filters.update({
-            "md": self.md, "md_inline": self.md_inline, "duree": views.duree,
+            "md": self.md, "md_inline": self.md_inline, "duree": views.duree, "heure": views.heure,
             "nombre": format_number, "slug": slugify, "groupe": views.groupe_texte,
             "date_fr": views.date_fr,
         })
@@ -72,6 +72,7 @@ class Templates:
             "horaires": views.horaires, "materiel": views.materiel,
             "modalites": views.MODALITES, "formats": m.LIBELLES_FORMAT,
             "methodes": m.LIBELLES_METHODE, "icone": self.icon,
+            "edition": corpus.edition, "tel": views.tel_href,
         })
 
     # -- filters ----------------------------------------------------------------------

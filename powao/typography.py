@@ -1,7 +1,7 @@
 """French typography for rendered HTML fragments, shared by the site and the PDFs.
 
 Only text nodes change: tags, attribute values and comments are copied byte for byte,
-and so are protected zones (``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``script``,
+and so are protected zones (``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``tt``, ``script``,
 ``style``, ``math``, ``svg``, ``textarea``, anything with ``class="notypo"`` and
 elements tagged with another language, e.g. ``lang="en"``),
 URLs and e-mail addresses.  The engine is idempotent and never raises.
@@ -21,13 +21,23 @@ How it works
    into exactly the original text nodes; a node whose text did not change keeps
    its original bytes, a changed one is re-escaped (``&``, ``<``, ``>``).
 
+Control characters (and references to them) are cut out as transparent atoms, so a
+text node holding one is still processed.
+
 Rules (in the order they run; the order matters for idempotence)
 ----------------------------------------------------------------
-* ordinals: ``2ème``/``2eme`` → ``2<sup>e</sup>``, ``1ère`` → ``1<sup>re</sup>``,
-  ``2nd`` → ``2<sup>d</sup>``, ``XXIe`` → ``XXI<sup>e</sup>`` (plain letters in text mode);
+* a comma glued to the next word gets its space (``mot,mot``);
+* ordinals: ``2ème``/``2eme``/``2ÈME`` → ``2<sup>e</sup>``, ``1ère`` → ``1<sup>re</sup>``,
+  ``2nd`` → ``2<sup>d</sup>``, ``XXIe`` → ``XXI<sup>e</sup>`` (plain letters in text mode),
+  and the suffix inside an author's ``1<sup>ère</sup>``;
 * typewriter apostrophe between letters → ’;
-* straight double quotes → « » when every quote of the block pairs unambiguously;
-* no space before ``, . … )`` nor after ``(``; ``...`` → …;
+* straight double quotes → « », pair by pair (inner spaces allowed; a stray quote or
+  an inch mark stays straight; nested straight quotes leave the block unchanged);
+* no space (ordinary, no-break or zero-width) before ``, . … )`` nor after ``(``;
+  ``...`` and ``....`` → …;
+* ``4x4 m``, ``2 x 5`` → ``4×4 m``, ``2 × 5``;
+* ``-8000°C`` → ``-8000 °C`` (°C and °F only); ``1 ère`` → ``1<sup>re</sup>``;
+* spaces inside ‹ › like « »; none inside “ ”;
 * spaces inside « » (setting), numbers (groups of three with U+202F, with the many
   exceptions: years, postcodes, phones, times, versions, references), a number glued
   to the next word with U+00A0, ``14 h 30``, ``14 juillet 2025``, ``25 %``, ``400 €``;
@@ -61,11 +71,18 @@ BLOCK = "\ufdd3"      # block tag, block protected element: hard boundary
 URL = "\ufdd4"        # URL / e-mail masked inside the text
 SUP_OPEN = "\ufdd5"   # ordinal superscript markers, output as <sup> … </sup>
 SUP_CLOSE = "\ufdd6"
+SUP_TAG = "\ufdd7"    # a <sup> tag of the source (inline; lets "1<sup>ère</sup>" be fixed)
+SUP_END = "\ufdd8"    # a </sup> tag of the source
 
-_INL = "[\ufdd0\ufdd5\ufdd6]"  # everything that must behave like an inline tag
-_INL_CHARS = INLINE + SUP_OPEN + SUP_CLOSE
-_SEPARATOR = re.compile("[\ufdd0-\ufdd3]")
+_INL = "[\ufdd0\ufdd5-\ufdd8]"  # everything that must behave like an inline tag
+_INL_CHARS = INLINE + SUP_OPEN + SUP_CLOSE + SUP_TAG + SUP_END
+_SEPARATOR = re.compile("[\ufdd0-\ufdd3\ufdd7\ufdd8]")
 _RESERVED = re.compile("[\ufdd0-\ufdef]")
+# Zero-width characters that may sit in a run of spaces (pasted text): a run that
+# a rule rewrites loses them, like its other spaces.
+_ZERO_WIDTH = "\ufeff\u200b\u2060"
+# Control characters (bar the white-space ones): transparent, like an empty tag.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # --- HTML tokenising --------------------------------------------------------------------
 # Every pattern of this module starts with a literal or a single character class:
@@ -90,7 +107,7 @@ _CLASS_ATTR = re.compile(
 _RAW_TEXT = {"script", "style", "textarea", "title", "xmp"}
 _RAW_END = {name: re.compile(rf"</{name}(?=[\s/>]|\Z)[^>]*+(?:>|\Z)", re.I)
             for name in _RAW_TEXT}
-_PROTECTED = {"code", "pre", "kbd", "samp", "var", "script", "style", "math", "svg",
+_PROTECTED = {"code", "pre", "kbd", "samp", "var", "tt", "script", "style", "math", "svg",
               "textarea"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
          "source", "track", "wbr"}
@@ -115,7 +132,7 @@ _URL_SCHEME = re.compile(
 _EMAIL_DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
 _TLD = re.compile(r"\.(?:fr|com|org|net|eu|io|info|gouv|paris)(?![\w\-])")
 _URL_PATH = re.compile(rf"/{_URL_BODY}*")
-_URL_TRAILING = ".,;:!?'\"»…’”"
+_URL_TRAILING = ".,;:!?'\"»›…’”"
 _URL_GLUE = "@.+-/…"  # a URL glued to one of these (or to a letter) is not one
 
 
@@ -232,21 +249,61 @@ def _tags_of(gap: str) -> str:
 
 
 _SPACES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
-_ANY_GAP = _SPACES + _INL_CHARS
-_ORDINARY_GAP = " \t\r\n" + _INL_CHARS
+_ANY_GAP = _SPACES + _ZERO_WIDTH + _INL_CHARS
 
 
 # --- rule 1: ordinals ---------------------------------------------------------------
+_SUFFIX_LOWER = r"ièmes?|iemes?|èmes?|emes?|émes?|ères?|eres?|ers?|res?|es?|ndes?|nds?|des?|ds?|è"
+# In capitals only the unambiguous forms: "2E" or "3D" are not ordinals.
+_SUFFIX_UPPER = r"IÈMES?|IEMES?|ÈMES?|EMES?|ÉMES?|ÈRES?|ERES?|ERS?|RES?|NDES?|NDS?"
 _ORDINAL = re.compile(
     r"(?P<num>[1-9IVXLCDM][0-9IVXLCDM]*)"  # checked by _ordinal_suffix
-    r"(?P<suf>ièmes?|iemes?|èmes?|emes?|émes?|ères?|eres?|ers?|res?|es?|ndes?|nds?|des?|ds?|è)"
+    rf"(?P<suf>{_SUFFIX_LOWER}|{_SUFFIX_UPPER})"
     r"(?![\w])"
 )
+# "1<sup>ère</sup>", "XXI<sup>ème</sup>": the suffix inside the author's own <sup>.
+_ORDINAL_SUP = re.compile(
+    r"(?P<num>[1-9IVXLCDM][0-9IVXLCDM]*)\ufdd7(?P<suf>[^\W\d_]{1,6})(?=\ufdd8)")
+# "la 1 ère fois", "le 2 ème": a typing slip, the suffix joins its number.  Found
+# from the "è" (a literal first character keeps the scan fast).
+_SPACED_SUFFIX = re.compile(r"è(?=(?:me|re)s?(?!\w))")
+_SPACED_GAP = " \u00a0\u202f" + _ZERO_WIDTH
+
+
+def _spaced_ordinals(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for match in _SPACED_SUFFIX.finditer(text):
+        suffix = match.start()
+        if suffix > 0 and text[suffix - 1] == "i":
+            suffix -= 1  # "ième"
+        gap = suffix
+        while gap > last and text[gap - 1] in _SPACED_GAP:
+            gap -= 1
+        digits = gap
+        while digits > last and gap - digits < 3 and text[digits - 1] in "0123456789":
+            digits -= 1
+        if gap == suffix or digits == gap or text[digits] == "0":
+            continue
+        if _glued_before(text, digits, ".,"):
+            continue  # "1234 ème", "v2 ème", "1,5 ère"
+        out.append(text[last:gap])
+        last = suffix
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+_SUFFIX_ANY = re.compile(rf"(?:{_SUFFIX_LOWER}|{_SUFFIX_UPPER})\Z")
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 
 
 def _ordinal_suffix(num: str, suffix: str) -> str | None:
     """Correct suffix for an ordinal, or None when the token is not an ordinal."""
+    if suffix.isupper() and not num.isdigit() and suffix[0] in "ER":
+        return None  # "IER", "VERS" in a title in capitals: words
+    suffix = suffix.lower()
     plural = "s" if suffix.endswith("s") else ""
     stem = suffix[:-1] if plural else suffix
     if stem == "er":
@@ -276,7 +333,7 @@ def _ordinal_suffix(num: str, suffix: str) -> str | None:
 
 
 def _ordinal(match: re.Match[str], html: bool) -> str:
-    if _glued_before(match.string, match.start(), ".…,-#/&@+°"):
+    if _glued_before(match.string, match.start(), ".…,:-#/&@+°"):
         return match.group()  # v2eme, 1.2e, #4e…
     num = match["num"]
     suffix = _ordinal_suffix(num, match["suf"])
@@ -285,69 +342,113 @@ def _ordinal(match: re.Match[str], html: bool) -> str:
     return num + SUP_OPEN + suffix + SUP_CLOSE if html else num + suffix
 
 
+def _ordinal_sup(match: re.Match[str]) -> str:
+    suffix = match["suf"]
+    if not _SUFFIX_ANY.match(suffix) or _glued_before(match.string, match.start(), ".…,:-#/&@+°"):
+        return match.group()
+    correct = _ordinal_suffix(match["num"], suffix)
+    if correct is None:
+        return match.group()
+    return match["num"] + SUP_TAG + correct
+
+
 # --- rule 2: apostrophe -------------------------------------------------------------
 # l'atelier, l'<em>atelier</em>, l'<code>x</code>, qu'« une »
 _APOSTROPHE = re.compile(rf"'(?<=[^\W\d_]')(?={_INL}*+(?:[^\W\d_]|[{OPAQUE}«\"“]))")
 
 # --- rule 3: straight double quotes -------------------------------------------------
 _QUOTE_CONTEXT = re.compile(r"(\ufdd3|\n[ \t]*\n)")  # blocks and blank lines
-_OPENERS = "([{«“‘—–-/"
-_CLOSERS = ".,;:!?)]}…»"
+_OPENERS = "([{«‹“‘—–-/"
+_CLOSERS = ".,;:!?)]}…»›"
 _AFTER_CLOSE = "-—–/'’”"
 
 
-def _neighbour(segment: str, index: int, step: int) -> str:
-    """Nearest character around a quote, inline tags skipped; '' at the boundary."""
+def _neighbour(segment: str, index: int, step: int) -> int:
+    """Index of the nearest character around a quote, inline tags skipped; -1 if none."""
     index += step
     while 0 <= index < len(segment):
-        char = segment[index]
-        if char not in _INL_CHARS:
-            return char
+        if segment[index] not in _INL_CHARS:
+            return index
         index += step
-    return ""
+    return -1
 
 
 def _is_space(char: str) -> bool:
-    return char.isspace() or char == BREAK
+    return char.isspace() or char == BREAK or char in _ZERO_WIDTH
 
 
-def _can_open(left: str, right: str) -> bool:
-    return ((not left or _is_space(left) or left in _OPENERS)
-            and bool(right) and not _is_space(right)
-            and right not in _CLOSERS and right != '"')
+def _quote_kind(segment: str, index: int) -> str:
+    """How a straight quote stands: O opens, C closes, B could do both, N neither.
+
+    Open side on the left: a space, the start, an opening sign; close side on the
+    right: a space, the end, a closing sign ('".docx"' opens before its dot).
+    Another straight quote counts as a space.
+    """
+    before = _neighbour(segment, index, -1)
+    left = segment[before] if before >= 0 else ""
+    after = _neighbour(segment, index, 1)
+    right = segment[after] if after >= 0 else ""
+    open_left = not left or _is_space(left) or left in _OPENERS or left == '"'
+    close_right = (not right or _is_space(right) or right in _CLOSERS
+                   or right in _AFTER_CLOSE or right == '"')
+    if right == "." and after + 1 < len(segment) and _is_word(segment[after + 1]):
+        close_right = False  # ".docx", ".net": a word that starts with a dot
+    if open_left:
+        return "B" if close_right else "O"
+    return "C" if close_right else "N"
 
 
-def _can_close(left: str, right: str) -> bool:
-    return (bool(left) and not _is_space(left) and left not in _OPENERS and left != '"'
-            and (not right or _is_space(right) or right in _CLOSERS or right in _AFTER_CLOSE))
+def _quote_pairs(segment: str) -> list[tuple[int, int]]:
+    """The quotes of one block that pair up as « ».
+
+    Read left to right: an opening quote waits for the next closing one.  A quote
+    that cannot take part (an inch mark "5\"", a stray one) is left straight and
+    does not stop the others.  Two opening quotes in a row are nested quotes when
+    enough closing ones follow (ambiguous: then none of the block pairs); otherwise
+    the first one was a stray.
+    """
+    quotes = []
+    index = segment.find('"')
+    while index != -1:
+        kind = _quote_kind(segment, index)
+        if kind != "N":
+            quotes.append((index, kind))
+        index = segment.find('"', index + 1)
+    pairs: list[tuple[int, int]] = []
+    pending, pending_kind = -1, ""
+    for rank, (index, kind) in enumerate(quotes):
+        if pending < 0:
+            if kind != "C":
+                pending, pending_kind = index, kind
+        elif kind != "O":
+            pairs.append((pending, index))
+            pending = -1
+        elif pending_kind == "O" and sum(k != "O" for _, k in quotes[rank + 1:]) >= 2:
+            return []  # "a "b" c": nested straight quotes
+        else:  # the quote before was a stray one
+            pending, pending_kind = index, kind
+    return pairs
 
 
 def _pair_segment(segment: str) -> str:
-    """Convert the quotes of one block, all or nothing.
+    """Convert the quotes of one block that pair, until none does.
 
-    Converting only the "good" pairs would let a second pass pair the leftovers
-    differently, so a block with one ambiguous quote keeps all of its quotes.
+    Pairing again what is left is what a second pass of the engine would do, so
+    repeating until nothing changes keeps the engine idempotent.
     """
-    positions = []
-    index = segment.find('"')
-    while index != -1:
-        positions.append(index)
-        index = segment.find('"', index + 1)
-    if len(positions) % 2:
-        return segment
-    for rank, index in enumerate(positions):
-        left, right = _neighbour(segment, index, -1), _neighbour(segment, index, 1)
-        ok = _can_open(left, right) if rank % 2 == 0 else _can_close(left, right)
-        if not ok:
-            return segment
-    chars = list(segment)
-    for rank, index in enumerate(positions):
-        chars[index] = "«" if rank % 2 == 0 else "»"
-    return "".join(chars)
+    pairs = _quote_pairs(segment)
+    while pairs:
+        chars = list(segment)
+        for opening, closing in pairs:
+            chars[opening] = "«"
+            chars[closing] = "»"
+        segment = "".join(chars)
+        pairs = _quote_pairs(segment) if '"' in segment else []
+    return segment
 
 
 def _pair_quotes(text: str) -> str:
-    if text.count('"') == 2 and BLOCK not in text and "\n" not in text:
+    if BLOCK not in text and "\n" not in text:
         return _pair_segment(text)  # common case for short texts
     parts = _QUOTE_CONTEXT.split(text)
     for i in range(0, len(parts), 2):
@@ -358,52 +459,100 @@ def _pair_quotes(text: str) -> str:
 
 # --- rule 4: spaces before , . … ) and after ( ---------------------------------------
 # Anchors preceded by a space or a tag; the gap itself is found by _rewrite_before.
-_CLOSING = re.compile(r"[,.)…](?<=[ \t\r\n\ufdd0\ufdd5\ufdd6].)")
-_GAP_ORDINARY = rf"{_INL}*+[ \t\r\n](?:[ \t\r\n]|{_INL})*+"  # at least one ordinary space
-_SPACE_AFTER_PAREN = re.compile(rf"\(({_GAP_ORDINARY})(?=[^\s\ufdd2\ufdd3])")
+# Any space counts, no-break ones included: text pasted from a word processor
+# often holds "mot ," or "( texte".
+_CLOSING = re.compile(r"[,.)…](?<=[\s\ufeff\u200b\u2060\ufdd0\ufdd5-\ufdd8].)")
+_SPACE_CHAR = f"[\\s{_ZERO_WIDTH}]"
+_GAP_SPACE = rf"{_INL}*+{_SPACE_CHAR}(?:{_SPACE_CHAR}|{_INL})*+"  # at least one space
+_SPACE_AFTER_PAREN = re.compile(rf"\(({_GAP_SPACE})(?=[^\s\ufdd2\ufdd3{_ZERO_WIDTH}])")
+
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _paren_gap(match: re.Match[str]) -> str:
+    gap = match.group(1)
+    return match.group() if _BLANK_LINE.search(gap) else "(" + _tags_of(gap)
+
+
+def _has_space(gap: str) -> bool:
+    return any(c not in _INL_CHARS for c in gap)
 
 
 def _space_before_closing(text: str, gap_start: int, match: re.Match[str]) -> str | None:
     gap = text[gap_start:match.start()]
-    if gap_start == 0 or not any(c in " \t\r\n" for c in gap):
-        return None
+    if gap_start == 0 or not _has_space(gap) or _BLANK_LINE.search(gap):
+        return None  # a blank line is a paragraph break (plain text), not a stray space
     prev = text[gap_start - 1]
-    if prev.isspace() or prev in "«([\ufdd2\ufdd3":
+    if prev.isspace() or prev in "«‹“([\ufdd2\ufdd3":
         return None  # "« …", "( )", start of a block: not a stray space
+    if match.group() in ".…" and prev in ".…":
+        return None  # ". ...": two signs, not a stray space
     if match.group() == ".":  # a sentence dot or "...", not ".net" or ".5"
         end = match.end()
         while end < len(text) and text[end] == ".":
             end += 1
         # "..." is an ellipsis to be, and "…" never keeps a space before it
-        if end - match.start() != 3 and end < len(text) and _is_word(text[end]):
-            return None
+        run = end - match.start()
+        if run >= 5 or (run not in (3, 4) and end < len(text) and _is_word(text[end])):
+            return None  # leaders "....." keep their space
     return _tags_of(gap)
 
 
+# "mot,mot" → "mot, mot" (letters on both sides; "1,5" and "3,mot" stay).
+_COMMA_GLUED = re.compile(r",(?=[^\W\d_])")
+
+
+def _comma_glued(match: re.Match[str]) -> str:
+    text, index = match.string, match.start()
+    while index and text[index - 1] in _ANY_GAP:  # "mot ,mot": the space goes later
+        index -= 1
+    return ", " if index and text[index - 1].isalpha() else ","
+
+
 # --- rule 5: ellipsis ---------------------------------------------------------------
-_ELLIPSIS = re.compile(r"\.\.\.(?!\.)")
+_ELLIPSIS = re.compile(r"\.\.\.\.?+")  # three dots, or four (a typing slip)
 
 
 def _ellipsis(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     prev = text[start - 1] if start else ""
-    if prev == "." or (prev.isdigit() and text[end:end + 1].isdigit()):
-        return match.group()  # "....", "1...5"
+    if prev == "." or text[end:end + 1] == "." or (
+            prev.isdigit() and text[end:end + 1].isdigit()):
+        return match.group()  # "....." (leaders), "1...5"
     return "…"
 
 
 # --- rule 6: spaces inside « » ------------------------------------------------------
-_GAP_ANY = "[\\s\ufdd0\ufdd5\ufdd6]*+"
-_GUILLEMET_OPEN = re.compile(rf"«({_GAP_ANY})(?=[^\s»\ufdd2\ufdd3])")
+_GAP_ANY = f"[\\s{_ZERO_WIDTH}\ufdd0\ufdd5-\ufdd8]*+"
+_GUILLEMET_OPEN = re.compile(rf"«({_GAP_ANY})(?=[^\s»\ufdd2\ufdd3{_ZERO_WIDTH}])")
 _GUILLEMET_CLOSE = re.compile("»")
+# Single guillemets ‹ › (quotes inside quotes) take the same spaces; English quotes
+# “ ” (also used inside « ») take none.
+_SINGLE_OPEN = re.compile(rf"‹({_GAP_ANY})(?=[^\s›\ufdd2\ufdd3{_ZERO_WIDTH}])")
+_SINGLE_CLOSE = re.compile("›")
+_ENGLISH_OPEN = re.compile(rf"“({_GAP_ANY})(?=[^\s”\ufdd2\ufdd3{_ZERO_WIDTH}])")
+_ENGLISH_CLOSE = re.compile("”")
+
+
+def _inner_gap(opening: str, space: str) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        gap = match.group(1)
+        if "\n" in gap and _BLANK_LINE.search(gap):
+            return match.group()  # a paragraph break stays one
+        return opening + space + _tags_of(gap)
+    return replace
 
 
 def _guillemet_close(space: str) -> Callable[[str, int, re.Match[str]], str | None]:
     def decide(text: str, gap_start: int, match: re.Match[str]) -> str | None:
         prev = text[gap_start - 1] if gap_start else ""
-        if not prev or prev.isspace() or prev in "«\ufdd2\ufdd3":
+        if not prev or prev.isspace() or prev in "«‹“\ufdd2\ufdd3":
             return None
-        return _tags_of(text[gap_start:match.start()]) + space
+        gap = text[gap_start:match.start()]
+        if "\n" in gap and _BLANK_LINE.search(gap):
+            return None  # a paragraph break stays one
+        return _tags_of(gap) + space
     return decide
 
 
@@ -416,7 +565,7 @@ _NUMBER = re.compile(
     r"(?![\w\ufdd4]|[.,:/]\d)"  # glued to a letter or a URL, a version, a time
     rf"(?P<gap>{_GAP_ANY})"
 )
-_NEXT_TOKEN = re.compile(r"(?P<sym>[%‰€$£])|(?P<word>°C|[kM]d?€|[^\W\d_][\w’'\-]*)")
+_NEXT_TOKEN = re.compile(r"(?P<sym>[%‰€$£])|(?P<word>°[CF]|[kM]d?€|[^\W\d_][\w’'\-]*)")
 _ARRONDISSEMENT = re.compile(r"750(?:0[1-9]|1\d|20)|75116|6900[1-9]|130(?:0[1-9]|1[0-6])\Z")
 
 _MONTHS = {"janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet",
@@ -424,7 +573,7 @@ _MONTHS = {"janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "ju
 _UNITS = {"km", "m", "cm", "mm", "µm", "kg", "g", "mg", "t", "l", "L", "cl", "ml", "dl",
           "h", "min", "s", "ms", "j", "ha", "m²", "m³", "km²", "Go", "Mo", "Ko", "To",
           "W", "kW", "kWh", "MW", "Hz", "kHz", "MHz", "GHz", "dB", "px", "pt", "pts",
-          "°C", "k€", "M€", "Md€"}
+          "°C", "°F", "Ω", "kΩ", "k€", "M€", "Md€"}
 # Function words: a number followed by one of them is not counting that word.
 _STOPWORDS = {
     "à", "a", "au", "aux", "et", "ou", "en", "de", "des", "du", "d", "le", "la", "les",
@@ -465,7 +614,7 @@ def _base_word(word: str) -> str:
     return word.lower()
 
 
-_PREV_WORD_REVERSED = re.compile("([\\s\ufdd0\ufdd5\ufdd6]*+)([^\\s\ufdd0-\ufdef]*)")
+_PREV_WORD_REVERSED = re.compile("([\\s\ufdd0\ufdd5-\ufdd8]*+)([^\\s\ufdd0-\ufdef]*)")
 
 
 def _prev_word(text: str, index: int) -> tuple[str, bool]:
@@ -491,7 +640,13 @@ def _counted_word(word: str) -> bool:
     if word in _UNITS:
         return True
     base = _base_word(word)
-    return word[0].islower() and base not in _STOPWORDS and base not in _MONTHS
+    return (word[0].islower() and base not in _STOPWORDS and base not in _MONTHS
+            and base not in _LOOSE_SUFFIXES)
+
+
+# "2 ème" is an ordinal typed apart (see _spaced_ordinals), never a counted word.
+_LOOSE_SUFFIXES = {stem + plural for stem in ("ère", "ème", "ième", "ere", "eme", "ieme")
+                   for plural in ("", "s")}
 
 
 def _counts(number: str, word: str) -> bool:
@@ -581,7 +736,41 @@ _DATE = re.compile(
     rf"(?P<month>{'|'.join(sorted(_MONTHS))})(?![\w])"
     r"(?:[ \t\r\n\u00a0\u202f]+(?P<year>\d{4})(?![\w]|[.,:]\d))?"
 )
+_TIME_HINT = re.compile(r"h(?:(?<=[0-9][ \u00a0\u202f]h)|(?<=[ \u00a0\u202f]{2}h))")
+_MONTH_STEMS = ("janv", "févr", "fevr", "mars", "avril", "mai", "juin", "juil", "août",
+                "aout", "sept", "octo", "nove", "déce", "dece")
 _CURRENCY = re.compile(r"(\d)[ \t\u00a0\u202f\u2009]*+(?=[%‰€$£])")
+
+
+# 4x4 m, 2 x 5, 99x122.21, 8.5"x10": the multiplication sign, spaced as written.
+_DEGREES = re.compile(r"°(?<=[0-9]°)(?=[CF](?!\w))")
+_TIMES_GAP = " \u00a0\u202f" + _ZERO_WIDTH
+_TIMES = re.compile(f"x(?=[{_TIMES_GAP}]*\\d)")
+_FACTOR = re.compile(f"[{_TIMES_GAP}]*" r"\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,:]\d)")
+
+
+_TIMES_SPACES = re.compile(f"[{_TIMES_GAP}]+×[{_TIMES_GAP}]+")
+
+
+def _times(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    factor = _FACTOR.match(text, end)
+    spaced = start > 0 and text[start - 1] in _TIMES_GAP
+    if not factor or spaced != (factor.group()[0] in _TIMES_GAP):
+        return "x"  # "2 x5", "4x4m", "0x1F"
+    left = start
+    while left and text[left - 1] in _TIMES_GAP:
+        left -= 1
+    if left and text[left - 1] in "\"″":
+        left -= 1
+    digits = left
+    while digits and (text[digits - 1].isdigit() or text[digits - 1] in ".,"):
+        digits -= 1
+    if digits == left or not text[left - 1].isdigit():
+        return "x"  # no number before: "Windows x64", "TestxTest"
+    if _glued_before(text, digits, ":×") or text[digits:left] == "0":
+        return "x"  # "v2x3", the hexadecimal "0x10"
+    return "×"
 
 
 def _time(match: re.Match[str]) -> str:
@@ -605,6 +794,9 @@ _ABBR_REF = re.compile(
     rf"(pp?\.|n[°º]|art\.|chap\.|vol\.|fig\.|§)[ \t\r\n\u202f]+(?={_INL}*+\d)")
 
 
+_ABBR_REF_HINTS = ("p.", "n°", "nº", "art.", "chap.", "vol.", "fig.", "§")
+
+
 def _abbreviation(match: re.Match[str]) -> str:
     if _glued_before(match.string, match.start(), "."):
         return match.group()  # "OM. Dupont", "cap. 12"
@@ -614,8 +806,8 @@ def _abbreviation(match: re.Match[str]) -> str:
 # --- rule 9: space before : ; ! ? ---------------------------------------------------
 _HIGH_PUNCT = re.compile(r"[:;!?](?:(?<=[!?])[!?]*+)?")  # ":", ";" or a run "?!"
 _SCHEME_BEFORE = re.compile(r"(?i)(?:https?|ftps?|mailto|file|urn|javascript)\Z")
-_AFTER_WORD = "»)]…\"”’%‰€$£°_" + OPAQUE + URL  # may carry a high punctuation mark
-_FOLLOW_OK = set("»«)]}\"”’'.,;:!?…-—–") | {BREAK, BLOCK}
+_AFTER_WORD = "»›)]…\"”’%‰€$£°_" + OPAQUE + URL  # may carry a high punctuation mark
+_FOLLOW_OK = set("»«›‹)]}\"”’'.,;:!?…-—–") | {BREAK, BLOCK}
 
 
 def _followed_by_boundary(text: str, index: int) -> bool:
@@ -625,7 +817,7 @@ def _followed_by_boundary(text: str, index: int) -> bool:
     if index == len(text):
         return True
     char = text[index]
-    return char.isspace() or char in _FOLLOW_OK
+    return char.isspace() or char in _FOLLOW_OK or char in _ZERO_WIDTH
 
 
 def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | None]:
@@ -637,6 +829,8 @@ def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | N
             return None
         start, end, punct = match.start(), match.end(), match.group()
         gap = text[gap_start:start]
+        if "\n" in gap and _BLANK_LINE.search(gap):
+            return None  # a paragraph break stays one
         tags = _tags_of(gap)
         has_space = len(tags) != len(gap)
         if prev in "?!" and not has_space:
@@ -664,36 +858,64 @@ def _high_punct(colon_space: str) -> Callable[[str, int, re.Match[str]], str | N
 def _transform(text: str, reglages: Reglages, html: bool) -> str:
     """All the rules on one joined string (sentinels included)."""
     has_digit = _HAS_DIGIT.search(text) is not None
+    if "," in text:  # first: the rules after it then see the space it adds
+        text = _COMMA_GLUED.sub(_comma_glued, text)
+    if has_digit and "è" in text:
+        text = _spaced_ordinals(text)
     if has_digit or _HAS_ROMAN.search(text):
         text = _ORDINAL.sub(lambda m: _ordinal(m, html), text)
+        if SUP_TAG in text:
+            text = _ORDINAL_SUP.sub(_ordinal_sup, text)
     if "'" in text:
         text = _APOSTROPHE.sub("’", text)
     if '"' in text:
         text = _pair_quotes(text)
-    text = _rewrite_before(text, _CLOSING, _ORDINARY_GAP, _space_before_closing)
+    text = _rewrite_before(text, _CLOSING, _ANY_GAP, _space_before_closing)
     if "(" in text:
-        text = _SPACE_AFTER_PAREN.sub(lambda m: "(" + _tags_of(m.group(1)), text)
+        text = _SPACE_AFTER_PAREN.sub(_paren_gap, text)
     if "..." in text:
         text = _ELLIPSIS.sub(_ellipsis, text)
     if "«" in text:
         space = reglages.guillemets
-        text = _GUILLEMET_OPEN.sub(lambda m: "«" + space + _tags_of(m.group(1)), text)
+        text = _GUILLEMET_OPEN.sub(
+            lambda m: m.group() if "\n" in m.group(1) and _BLANK_LINE.search(m.group(1))
+            else "«" + space + _tags_of(m.group(1)), text)
     if "»" in text:
         text = _rewrite_before(text, _GUILLEMET_CLOSE, _ANY_GAP,
                                _guillemet_close(reglages.guillemets))
+    if "‹" in text:
+        text = _SINGLE_OPEN.sub(_inner_gap("‹", reglages.guillemets), text)
+    if "›" in text:
+        text = _rewrite_before(text, _SINGLE_CLOSE, _ANY_GAP,
+                               _guillemet_close(reglages.guillemets))
+    if "“" in text:
+        text = _ENGLISH_OPEN.sub(_inner_gap("“", ""), text)
+    if "”" in text:
+        text = _rewrite_before(text, _ENGLISH_CLOSE, _ANY_GAP, _guillemet_close(""))
     if has_digit:
+        if "°" in text:  # "-8000°C" → "-8000 °C" (known scales only: "42°CA" stays)
+            text = _DEGREES.sub(NBSP + "°", text)
+        if "x" in text:
+            text = _TIMES.sub(_times, text)
+            if "×" in text:
+                text = _TIMES_SPACES.sub(NBSP + "×" + NBSP, text)
         text = _NUMBER.sub(_number, text)
-        text = _TIME.sub(_time, text)
-        text = _DATE.sub(_date, text)
+        # Cheap gates first: these patterns start with a digit class, which the
+        # regex engine scans ten times slower than a literal.
+        if _TIME_HINT.search(text):
+            text = _TIME.sub(_time, text)
+        if any(month in text for month in _MONTH_STEMS):
+            text = _DATE.sub(_date, text)
         if any(symbol in text for symbol in "%‰€$£"):
             text = _CURRENCY.sub("\\g<1>" + NNBSP, text)
-        text = _ABBR_REF.sub(_abbreviation, text)
+        if any(abbr in text for abbr in _ABBR_REF_HINTS):
+            text = _ABBR_REF.sub(_abbreviation, text)
     text = _ABBR_TITLE.sub(_abbreviation, text)
     return _rewrite_before(text, _HIGH_PUNCT, _ANY_GAP, _high_punct(reglages.deux_points))
 
 
 _HAS_DIGIT = re.compile(r"\d")
-_HAS_ROMAN = re.compile(r"[IVX][IVXLCDM]*[eèéir]")
+_HAS_ROMAN = re.compile(r"[IVX][IVXLCDM]*[eèéirEÈÉIR\ufdd7]")
 
 
 def _run(slots: list[str], seps: list[str], reglages: Reglages, html: bool) -> list[str] | None:
@@ -727,10 +949,23 @@ class _Builder:
         self.careful = careful  # the source holds noncharacters or char refs
 
     def text(self, raw: str) -> None:
-        if self.careful and (_RESERVED.search(raw) or _drops_characters(raw)):
-            self.atom(OPAQUE, raw)  # cannot be processed faithfully: protect it
-        else:
+        if not self.careful:
             self.slots[-1] += raw
+            return
+        # What cannot go through the rules faithfully is cut out as an atom: a
+        # noncharacter behaves like a word, a control character (or a reference to
+        # one, which html.unescape would drop) like an empty inline tag.
+        pos = 0
+        for match in _ODD.finditer(raw):
+            odd = match.group()
+            if odd.startswith("&#"):
+                decoded = _html.unescape(odd)
+                if decoded and not _CONTROL.match(decoded) and not _RESERVED.match(decoded):
+                    continue  # an ordinary character reference
+            self.slots[-1] += raw[pos:match.start()]
+            self.atom(OPAQUE if _RESERVED.match(odd) else INLINE, odd)
+            pos = match.end()
+        self.slots[-1] += raw[pos:]
 
     def atom(self, sep: str, raw: str) -> None:
         self.seps.append(sep)
@@ -738,12 +973,10 @@ class _Builder:
         self.slots.append("")
 
 
-_CHAR_REF = re.compile(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);?")
-
-
-def _drops_characters(raw: str) -> bool:
-    """html.unescape silently drops references to invalid code points (&#1;)."""
-    return "&#" in raw and any(_html.unescape(ref) == "" for ref in _CHAR_REF.findall(raw))
+# A source holding one of these goes through _Builder.text piece by piece.
+_CAREFUL = re.compile("[\ufdd0-\ufdef\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ODD = re.compile("&#(?:[xX][0-9a-fA-F]+|[0-9]+);?|[\ufdd0-\ufdef]|"
+                  "[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _has_notypo(attrs: str) -> bool:
@@ -799,7 +1032,10 @@ def _classify(match: re.Match[str], source: str) -> tuple[str, int]:
         name = name.lower()
         attrs = match["attrs"]
         phrasing = name in _PHRASING
-        if match["close"]:
+        if name == "sup" and not attrs.rstrip().endswith("/") and (
+                match["close"] or not (_has_notypo(attrs) or _foreign(attrs))):
+            sep = SUP_END if match["close"] else SUP_TAG
+        elif match["close"]:
             sep = INLINE if phrasing else BLOCK
         elif name in _RAW_TEXT and not _is_self_closing(name, attrs):
             close = _RAW_END[name].search(source, end)
@@ -832,7 +1068,7 @@ def _skip_to(pieces: list[str], index: int, pos: int, target: int) -> tuple[int,
 
 
 def _tokenize(source: str) -> _Builder:
-    builder = _Builder(careful="&#" in source or _RESERVED.search(source) is not None)
+    builder = _Builder(careful="&#" in source or _CAREFUL.search(source) is not None)
     slots, seps, atoms = builder.slots, builder.seps, builder.atoms
     careful, cache = builder.careful, _TAG_CACHE
     pieces = _MARKUP_SPLIT.split(source)  # text, markup, text, markup, …, text
@@ -888,15 +1124,19 @@ def typographier(html: str, reglages: Reglages = Reglages()) -> str:
     return "".join(out)
 
 
+_ODD_TEXT = re.compile("[\ufdd0-\ufdef\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def typographier_texte(texte: str, reglages: Reglages = Reglages()) -> str:
     """Same rules on plain text (ordinals stay plain letters: no <sup>)."""
     if not texte:
         return texte
     builder = _Builder(careful=False)
     pos = 0
-    for match in _RESERVED.finditer(texte):  # stray noncharacters: kept as they are
+    for match in _ODD_TEXT.finditer(texte):  # stray noncharacters, control characters
         builder.slots[-1] += texte[pos:match.start()]
-        builder.atom(OPAQUE, match.group())
+        odd = match.group()
+        builder.atom(OPAQUE if _RESERVED.match(odd) else INLINE, odd)
         pos = match.end()
     builder.slots[-1] += texte[pos:]
     pieces = _run(builder.slots, builder.seps, reglages, html=False)
@@ -908,3 +1148,44 @@ def typographier_texte(texte: str, reglages: Reglages = Reglages()) -> str:
         if index < len(builder.atoms):
             out.append(builder.atoms[index])
     return "".join(out)
+
+
+# --- clock times and durations ------------------------------------------------------
+# One convention everywhere (site, fiches, kits, livre blanc, command line), the rule
+# the engine applies to text: « 14 h », « 14 h 30 », « 9 h 05 » for a time of day,
+# « 45 min », « 2 h », « 1 h 30 » for a duration.  The spaces are no-break (U+00A0).
+# The browser's recomputed times (site JavaScript) follow the same rule.
+_HEURE_SAISIE = re.compile(
+    r"\s*(?P<h>[01]?\d|2[0-3])\s*(?:(?P<colon>:)|[hH])\s*(?P<mn>[0-5]\d)?\s*\Z")
+
+
+def lire_heure(texte: str) -> int | None:
+    """Minutes since midnight from « 14:00 », « 9:05 », « 14h », « 14 h 30 »; else None."""
+    match = _HEURE_SAISIE.match(texte.replace(NBSP, " ").replace(NNBSP, " "))
+    if match is None or (match["colon"] and match["mn"] is None):
+        return None
+    return int(match["h"]) * 60 + int(match["mn"] or 0)
+
+
+def heure(valeur: int | str) -> str:
+    """A time of day: 840 or « 14:00 » → « 14 h », « 14:30 » → « 14 h 30 », 545 → « 9 h 05 ».
+
+    Minutes past midnight wrap round (a session may end after midnight).  A text
+    that is no time is returned as it is.
+    """
+    if isinstance(valeur, str):
+        minutes = lire_heure(valeur)
+        if minutes is None:
+            return valeur
+    else:
+        minutes = valeur
+    h, mn = divmod(minutes % (24 * 60), 60)
+    return f"{h}{NBSP}h" + (f"{NBSP}{mn:02d}" if mn else "")
+
+
+def duree(minutes: int) -> str:
+    """A duration: 45 → « 45 min », 120 → « 2 h », 90 → « 1 h 30 », 65 → « 1 h 05 »."""
+    if minutes < 60:
+        return f"{minutes}{NBSP}min"
+    h, mn = divmod(minutes, 60)
+    return f"{h}{NBSP}h" + (f"{NBSP}{mn:02d}" if mn else "")

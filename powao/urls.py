@@ -15,6 +15,10 @@ PAGE_SECTIONS = {"programme": "programme", "devenir-mentor": "programme",
                  "glossaire": "ressources", "guide-auteurs": "ressources"}
 
 
+AIDE_DOC = "en-cas-de-probleme.md"  # the « En cas de problème » page
+AIDE_ANCHOR = "la-chaine-d-alerte"  # where the always-visible help control lands
+
+
 @dataclass
 class Urls:
     corpus: Corpus
@@ -76,6 +80,8 @@ class Urls:
         self.pages[("index", "livre-blanc")] = "livre-blanc/index.md"
         self.pages[("index", "references")] = "livre-blanc/references.md"
         self.pages[("index", "etiquettes")] = "etiquettes.md"
+        if c.programme and (c.programme.chaine_alerte or c.programme.contacts_publics):
+            self.pages[("index", "aide")] = AIDE_DOC
 
     def _add(self, kind: str, ident: str, path: str, obj) -> None:
         owner = obj.src.rel if obj.src is not None else f"{kind} « {ident} »"

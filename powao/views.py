@@ -5,33 +5,41 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from . import model as m
+# The one time/duration format lives in the lowest module; templates reach it here too.
+from .typography import duree, heure, lire_heure  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
 class Horaire:
     etape: m.Etape
-    debut: str
+    debut: str        # « 14 h 10 », as printed
     fin: str
     numero: int
+    debut_min: int    # minutes since midnight, for machine use (data attributes)
+    fin_min: int
 
 
-def minutes(heure: str) -> int:
-    h, mn = heure.split(":")
-    return int(h) * 60 + int(mn)
+def minutes(valeur: str) -> int:
+    """Minutes since midnight of a start time as stored (« 14:00 ») or typed (« 14 h »)."""
+    total = lire_heure(valeur)
+    if total is None:
+        raise ValueError(f"heure invalide : {valeur!r}")
+    return total
 
 
 def clock(total: int) -> str:
-    total %= 24 * 60
-    return f"{total // 60:02d}:{total % 60:02d}"
+    """Minutes since midnight → « 14 h 30 » (the one printed form of a time)."""
+    return heure(total)
 
 
-def horaires(etapes: Iterable[m.Etape], heure: str) -> list[Horaire]:
-    """Each step with its clock start and end, from a start time « HH:MM »."""
-    start = minutes(heure)
+def horaires(etapes: Iterable[m.Etape], depart: str) -> list[Horaire]:
+    """Each step with its clock start and end, from a start time (« 14:00 »)."""
+    start = minutes(depart)
     out = []
     for number, etape in enumerate(etapes, start=1):
-        out.append(Horaire(etape, clock(start), clock(start + etape.duree), number))
-        start += etape.duree
+        end = start + etape.duree
+        out.append(Horaire(etape, heure(start), heure(end), number, start, end))
+        start = end
     return out
 
 
@@ -62,18 +70,18 @@ def materiel(items: Iterable[m.Materiel], groupe: m.Groupe, groupes: int = 1) ->
     return out
 
 
-def duree(total: int) -> str:
-    """120 → « 2 h », 90 → « 1 h 30 », 45 → « 45 min »."""
-    if total < 60:
-        return f"{total} min"
-    h, mn = divmod(total, 60)
-    return f"{h} h" + (f" {mn:02d}" if mn else "")
-
-
 def groupe_texte(groupe: m.Groupe) -> str:
     j = f"{groupe.jeunes} jeune{'s' if groupe.jeunes > 1 else ''}"
     mt = f"{groupe.mentors} mentor{'s' if groupe.mentors > 1 else ''}"
     return f"{j} et {mt}"
+
+
+def tel_href(numero: str) -> str:
+    """« 01 23 45 67 89 » → « tel:+33123456789 »; « 3114 » → « tel:3114 »."""
+    digits = "".join(ch for ch in numero if ch.isdigit() or ch == "+")
+    if digits.startswith("0") and len(digits) == 10:
+        digits = "+33" + digits[1:]
+    return "tel:" + digits
 
 
 MODALITES = {"presentiel": "Présentiel", "distanciel": "À distance", "hybride": "Hybride"}

@@ -33,11 +33,14 @@ def built(tmp_path_factory):
 
 def test_run_sheet_clock_times_and_total(built):
     text = flat(" ".join(pages_text(built.root / FICHE)))
-    for clock in ("14:00", "14:10", "14:35", "14:50", "15:30", "16:00"):
+    for clock in ("14 h 10", "14 h 35", "14 h 50", "15 h 30", "16 h Fin de séance"):
         assert clock in text
-    assert "total 120 min (2 h)" in text
-    positions = [text.index(c) for c in ("14:00", "14:10", "14:35", "14:50", "15:30")]
+    assert "Début à 14 h ;" in text
+    assert "total 2 h" in text
+    assert "10 min" in text and "40 min" in text
+    positions = [text.index(c) for c in ("14 h 10", "14 h 35", "14 h 50", "15 h 30")]
     assert positions == sorted(positions)
+    assert not re.search(r"\b\d{1,2}:\d\d\b", text), "a time printed HH:MM"
 
 
 def test_material_quantities_for_the_group(built):
@@ -48,9 +51,12 @@ def test_material_quantities_for_the_group(built):
 
 def test_start_time_override(tmp_path, capsys):
     projet = make_project(tmp_path / "p")
-    assert projet.run("fiches", "--heure", "09:30", "--jobs", "1")[0] == 0
+    code, _out, err = projet.run("fiches", "--heure", "9 h 30", "--jobs", "1", capsys=capsys)
+    assert code == 0
+    assert "Fiches : séances commençant à 9\u00a0h\u00a030." in err
     text = flat(" ".join(pages_text(projet.root / "sorties/fiches-09h30/construire-son-reseau.pdf")))
-    for clock in ("09:30", "09:40", "10:05", "10:20", "11:00"):
+    assert "Début à 9 h 30 ;" in text
+    for clock in ("9 h 40", "10 h 05", "10 h 20", "11 h"):
         assert clock in text
 
 

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -331,7 +332,8 @@ def test_variant_builds_never_touch_the_public_site(published, capsys, tmp_path)
     draft = projet.root / "sorties/livre-blanc-epreuve/livre-blanc.pdf"
     text = " ".join(p.extract_text() or "" for p in PdfReader(str(draft)).pages[:2])
     assert "Brouillon du" in " ".join(text.split())
-    assert " h " in text and "version" in text  # the real time and the source version
+    # the real time (« 17 h 35 », no-break spaces: the one time format) and the version
+    assert re.search(r"à \d{1,2}\sh(\s\d\d)?,", text) and "version" in text
     banner = (projet.root / "site-relecture/index.html").read_text(encoding="utf-8")
     assert "BROUILLON du" in banner and "édition de relecture" in banner
 

@@ -161,7 +161,8 @@ def test_workshop_run_sheet_and_material(page, base_url):
     deroule = page.locator("article table").filter(has=page.locator("th", has_text="Heure"))
     expect(deroule).to_have_count(1)
     hours = [squash(t) for t in deroule.locator("tbody tr > td:first-child").all_inner_texts()]
-    assert hours == ["14:00", "14:10", "14:35", "14:50", "15:30"], hours
+    # The French clock rule (« 14 h », « 14 h 30 »), written by the page's group controls.
+    assert hours == ["14 h", "14 h 10", "14 h 35", "14 h 50", "15 h 30"], hours
     materiel = page.locator("article table").filter(has=page.locator("th", has_text="Quantité"))
     expect(materiel).to_have_count(1)
     postit = materiel.locator("tbody tr", has_text="Post-it")
