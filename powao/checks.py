@@ -8,7 +8,8 @@ from typing import Any, Iterable
 from . import model as m
 from .errors import Report, set_working_on, suggestion
 from .loader import Corpus
-from .markup import BLOCK_DIRECTIVES, Token, lookup, masked_lines, scan, strings
+from .markup import (BLOCK_DIRECTIVES, WRITE_IN, Token, bare_write_ins, lookup, masked_lines,
+                     scan, strings, write_in)
 from . import privacy
 from .sources import Source
 
@@ -108,6 +109,9 @@ def check_fields(corpus: Corpus, source: Source, report: Report) -> None:
         report.error(source.rel, source.line(loc) + value.count("\n", 0, offset), message,
                      _field(loc))
     for loc, value in values:
+        if "___" in value or "[ ]" in value:
+            for kind in bare_write_ins(value):
+                report.warn(source.rel, source.line(loc), BARE_WRITE_IN[kind], _field(loc))
         if not any(c in value for c in "[{<!&"):
             continue  # most values: plain text, nothing to check
         line = source.line(loc)
@@ -295,8 +299,20 @@ def check_body(corpus: Corpus, source: Source, report: Report) -> None:
             report.error(source.rel, source.body_line + index,
                          f"HTML refusé : {label}. Écrivez le contenu en Markdown "
                          "(les scripts, styles et cadres intégrés ne sont pas publiés)")
+        for kind in bare_write_ins(line):
+            report.warn(source.rel, source.body_line + index, BARE_WRITE_IN[kind])
     for token in scan(source.body, source.body_line):
         _check_token(corpus, source, token, report)
+
+
+BARE_WRITE_IN = {
+    "underscores": "trait de soulignés « ___ » : à l'impression il devient un filet ou des "
+                   "traits collés, impossibles à remplir. Écrivez « {{ lignes: 3 }} » (lignes "
+                   "d'écriture), « {{ ligne: Ma réponse }} » (une ligne avec son étiquette) ou "
+                   "« {{ champ }} » (un blanc dans une phrase)",
+    "case": "case « [ ] » écrite en texte : elle s'imprime telle quelle. Écrivez « {{ case }} » "
+            "(dans une phrase ou un tableau) ou une liste à cocher « - [ ] … »",
+}
 
 
 def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -> None:
@@ -339,6 +355,11 @@ def _check_block(corpus: Corpus, source: Source, token: Token, report: Report) -
     if name not in BLOCK_DIRECTIVES:
         report.error(source.rel, token.line, f"bloc « {{{{ {name} }}}} » inconnu. Blocs possibles : "
                      f"{', '.join(BLOCK_DIRECTIVES)}.{suggestion(name, BLOCK_DIRECTIVES)}")
+        return
+    if name in WRITE_IN:
+        parsed = write_in(name, arg)
+        if isinstance(parsed, str):
+            report.error(source.rel, token.line, parsed)
         return
     choices: dict[str, Any] | None = {
         "figure": corpus.figures, "temoignage": corpus.temoignages,

@@ -93,6 +93,8 @@ def build_parser() -> Parser:
     new.add_argument("--axe", help="axe de l'atelier (par exemple orientation)")
     for name, text in [("site", "construit le site des mentors dans site/"),
                        ("fiches", "construit une fiche de séance PDF par atelier"),
+                       ("documents", "construit les documents à photocopier de chaque atelier "
+                        "(documents participants et retour de séance)"),
                        ("kits", "construit les kits mentor PDF (cycles et parcours)"),
                        ("livre-blanc", "construit le livre blanc PDF"),
                        ("serve", "aperçu en direct du site sur http://127.0.0.1:8000/")]:
@@ -231,6 +233,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "new": cmd_new,
     "site": cmd_build,
     "fiches": cmd_build,
+    "documents": cmd_build,
     "kits": cmd_build,
     "livre-blanc": cmd_build,
     "tout": cmd_build,

@@ -1,6 +1,7 @@
 """Session kits (« fiches de séance ») and mentor kits (« kits mentor ») as PDFs."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -12,6 +13,7 @@ from . import model as m
 from .base import build_date, site_url
 from .loader import Corpus
 from .pdf import Meta, head, inline_footnotes, write_pdf
+from .sources import Source
 from .templating import Templates, split_sections
 from .urls import Urls
 from .views import date_fr
@@ -45,18 +47,99 @@ def pdf_linker(corpus: Corpus, local: dict[str, str]) -> Callable[[str], str]:
     return link
 
 
+def section_lines(source: Source) -> list[int]:
+    """Line numbers of the body's « ## » headings, in order (one per printed section)."""
+    from .markup import masked_lines
+    return [source.body_line + index for index, line in enumerate(masked_lines(source.body))
+            if line.startswith("## ")]
+
+
 def fiche_context(t: Templates, atelier: m.Atelier, heure: str | None = None,
-                  prefix: str = "", groupe: m.Groupe | None = None) -> dict[str, Any]:
+                  prefix: str = "", groupe: m.Groupe | None = None,
+                  serrage: dict[str, int] | None = None) -> dict[str, Any]:
     corpus = t.corpus
     url = Urls(corpus).absolute(site_url(corpus.root), "atelier", atelier.id)
     fragment = inline_footnotes(t.renderer.fragment(atelier.src.body, atelier.src))
     _intro, secs = split_sections(fragment)
+    lines = section_lines(atelier.src)
+    if len(lines) == len(secs):
+        for sec, line in zip(secs, lines):
+            sec.ligne = line
+    base = site_url(corpus.root)
     return {
         "atelier": atelier, "axe": corpus.axe(atelier.axe),
         "groupe": groupe or corpus.groupe(atelier),
         "heure": heure or atelier.heure_debut or corpus.programme.heure_debut,
         "secs": secs, "prefix": prefix, "url": url, "qr": qr_svg(url),
+        "documents_url": base + Urls.documents(atelier.id),
+        "serrage": serrage if serrage is not None else fit_handouts(t, atelier),
     }
+
+
+# -- handouts that fit their pages ---------------------------------------------------
+SERRAGE_MAX = 3  # tightening steps (print CSS .serre-1 … .serre-3; body text ≥ 10 pt)
+_fits: dict[str, dict[str, int]] = {}
+
+
+def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
+    """How much each handout of a workshop is tightened to fit its declared pages.
+
+    Measured on the workshop's handout pack (the handouts alone, laid out with the
+    same page geometry as in the fiche and the binder), tightening only what
+    overflows, one step at a time. Remembered on disk by the pack's HTML and the
+    toolchain, so the fiche, the pack and the binder measure once."""
+    import hashlib
+    import json
+
+    from .pdf import layout, toolchain_fingerprint
+    from .preflight import handout_use, scan_page
+    root = t.corpus.root
+    plain = documents_html(t, atelier, serrage={})
+    key = hashlib.sha256((plain + toolchain_fingerprint(root)).encode()).hexdigest()
+    if key in _fits:
+        return _fits[key]
+    memo = root / ".cache" / "pdf" / f"serrage-{key}.json"
+    try:
+        levels = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        levels = {}
+        html = plain
+        for _step in range(SERRAGE_MAX):
+            use = handout_use([scan_page(p) for p in layout(html, root).pages])
+            over = {e["element"].get("data-section") for e in use.values()
+                    if e["used"] > e["declared"] and e["element"].get("data-section")}
+            if not over:
+                break
+            for section in over:
+                levels[section] = levels.get(section, 0) + 1
+            # measure again only what overflowed: each handout starts a page of its own
+            html = documents_html(t, atelier, serrage=levels, seuls=over)
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(levels, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, memo)
+    _fits[key] = levels
+    return levels
+
+
+def documents_html(t: Templates, atelier: m.Atelier, edition: str = "public",
+                   serrage: dict[str, int] | None = None, seuls: set[str] | None = None) -> str:
+    """The handout pack of a workshop: its participant documents and the anonymous
+    feedback sheet, each from a right-hand page, nothing for the facilitator."""
+    corpus = t.corpus
+    meta = Meta(title=f"Documents à photocopier — {atelier.titre}", author=_author(corpus),
+                subject=f"Documents participants de l'atelier « {atelier.titre} »",
+                keywords=[corpus.axe(atelier.axe).titre, "documents participants"])
+    context = fiche_context(t, atelier, serrage=serrage)
+    html = t.render("print/documents.html", head=Markup(head(meta, edition)), seuls=seuls,
+                    **context)
+    return t.renderer.finish(html, pdf_linker(corpus, {}))
+
+
+def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str = "public",
+                    findings: list | None = None) -> int:
+    return write_pdf(documents_html(t, atelier, edition), target, t.corpus.root,
+                     source=atelier.src.rel, findings=findings)
 
 
 def fiche_html(t: Templates, atelier: m.Atelier, heure: str | None = None,
@@ -76,9 +159,10 @@ def _author(corpus: Corpus) -> str:
 
 
 def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | None = None,
-                groupe: m.Groupe | None = None, edition: str = "public") -> int:
+                groupe: m.Groupe | None = None, edition: str = "public",
+                findings: list | None = None) -> int:
     html = fiche_html(t, atelier, heure, groupe, edition)
-    return write_pdf(html, target, t.corpus.root, source=atelier.src.rel)
+    return write_pdf(html, target, t.corpus.root, source=atelier.src.rel, findings=findings)
 
 
 def _securite(t: Templates) -> tuple[Any, str]:
@@ -132,7 +216,8 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public") -> st
 
 
 def build_kit(t: Templates, kind: str, ident: str, target: Path,
-              edition: str = "public") -> int:
+              edition: str = "public", findings: list | None = None) -> int:
     objet = t.corpus.cycles[ident] if kind == "cycle" else t.corpus.parcours[ident]
-    return write_pdf(kit_html(t, kind, ident, edition), target, t.corpus.root, source=objet.src.rel)
+    return write_pdf(kit_html(t, kind, ident, edition), target, t.corpus.root,
+                     source=objet.src.rel, findings=findings)
 

@@ -306,7 +306,8 @@ def block_ids(document: str) -> str:
 
 def build_livre(corpus: Corpus, templates: Templates, target: Path,
                 brouillon: bool = False, edition: str = "public",
-                impression: Path | None = None, epub: Path | None = None) -> int:
+                impression: Path | None = None, epub: Path | None = None,
+                findings: list | None = None) -> int:
     """Write the livre blanc PDF to `target`; returns its page count.
 
     The corpus is the edition's (pipeline.load_and_check): it holds the chapters this
@@ -319,7 +320,7 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
     source = "whitepaper/livre-blanc.yml"
     base = corpus.root / "templates" / "print"
     document = document_html(corpus, templates, brouillon, edition)
-    pages = write_pdf(document, target, corpus.root, base, source=source)
+    pages = write_pdf(document, target, corpus.root, base, source=source, findings=findings)
     if impression is not None:
         # The variant lays out like the book (bleed only widens the sheet): the blank
         # pages needed are known from the book's count; checked after rendering.

@@ -7,6 +7,11 @@ Syntax (documented in the authoring guide):
                    ``{{ chiffres-cles }}``, ``{{ chaine-alerte }}`` … alone on their line
 * cross-reference: ``[texte](atelier:construire-son-reseau)`` or ``[](module:posture)``
 * citation:        ``[@injep2025]`` or ``[@injep2025, p. 12]``
+* write-in fields: ``{{ lignes: 3 }}``, ``{{ lignes: 3 numerotees }}``,
+                   ``{{ ligne: Ma réponse }}``, ``{{ ligne: Force | Parce que }}``,
+                   ``{{ cadre: 40 }}`` (height in mm), ``{{ champ }}`` / ``{{ champ: 30 }}``
+                   (a blank inside a sentence, width in mm), ``{{ case }}`` (a tick box,
+                   in text or in a table cell), ``{{ pages: 2 }}`` (a handout's page count)
 
 Code spans and fenced code are ignored.
 """
@@ -58,8 +63,80 @@ def masked_lines(body: str) -> list[str]:
     return out
 
 
+WRITE_IN = ("lignes", "ligne", "cadre", "champ", "case", "pages")
 BLOCK_DIRECTIVES = ("figure", "temoignage", "chiffres-cles", "chaine-alerte", "contacts",
-                    "partenaires", "glossaire", "champs", "references", "axes", "competences")
+                    "partenaires", "glossaire", "champs", "references", "axes", "competences",
+                    *WRITE_IN)
+
+# Bare write-in marks that print badly: runs of underscores (they become rules or
+# glued strokes) and literal tick boxes outside a task list (« - [ ] … »).
+UNDERSCORES = re.compile(r"_{3,}|\\_(?:\\_){2,}")
+LITERAL_BOX = re.compile(r"\[ \]")
+TASK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s")
+
+LIGNES = re.compile(r"^(\d+)?\s*(numerotees|numérotées)?$")
+MAX_LIGNES, MIN_CADRE, MAX_CADRE, MIN_CHAMP, MAX_CHAMP, MAX_PAGES = 30, 10, 240, 10, 170, 12
+
+
+@dataclass(frozen=True)
+class WriteIn:
+    """A parsed write-in directive (lines, box, blank, tick box, handout pages)."""
+    name: str
+    nombre: int = 1          # lines, or pages for « pages »
+    numerotees: bool = False
+    hauteur: int = 0         # mm, a box
+    largeur: int = 0         # mm, an inline blank
+    etiquettes: tuple[str, ...] = ()
+
+
+def write_in(name: str, arg: str) -> WriteIn | str:
+    """Parse a write-in directive; a French explanation (what to write) if it is wrong."""
+    arg = (arg or "").strip()
+    if name == "lignes":
+        found = LIGNES.match(arg)
+        count = int(found.group(1) or 1) if found else 0
+        if not found or not 1 <= count <= MAX_LIGNES:
+            return (f"« {{{{ lignes: {arg} }}}} » : écrivez un nombre de lignes de 1 à "
+                    f"{MAX_LIGNES}, suivi si besoin de « numerotees » (par exemple "
+                    "« {{ lignes: 3 numerotees }} »)")
+        return WriteIn(name, nombre=count, numerotees=bool(found.group(2)))
+    if name == "ligne":
+        labels = tuple(p.strip() for p in arg.split("|")) if arg else ("",)
+        if len(labels) > 3 or (len(labels) > 1 and not all(labels)):
+            return ("« {{ ligne: … }} » : écrivez une étiquette, ou jusqu'à trois séparées "
+                    "par « | » (par exemple « {{ ligne: Force | Parce que }} »)")
+        return WriteIn(name, etiquettes=labels)
+    if name in ("cadre", "champ", "pages"):
+        low, high, unit = {"cadre": (MIN_CADRE, MAX_CADRE, " mm"), "champ": (MIN_CHAMP, MAX_CHAMP, " mm"),
+                           "pages": (1, MAX_PAGES, "")}[name]
+        value = arg.removesuffix("mm").strip()
+        if not value and name == "champ":
+            return WriteIn(name, largeur=45)
+        if not value.isdigit() or not low <= int(value) <= high:
+            what = {"cadre": "la hauteur du cadre en millimètres", "champ": "la largeur du blanc "
+                    "en millimètres", "pages": "le nombre de pages du document"}[name]
+            example = {"cadre": "{{ cadre: 40 }}", "champ": "{{ champ: 30 }}",
+                       "pages": "{{ pages: 2 }}"}[name]
+            return f"« {{{{ {name}: {arg} }}}} » : écrivez {what}, de {low} à {high}{unit} (par exemple « {example} »)"
+        number = int(value)
+        return WriteIn(name, nombre=number if name == "pages" else 1,
+                       hauteur=number if name == "cadre" else 0,
+                       largeur=number if name == "champ" else 0)
+    if name == "case":
+        if arg not in ("", "x", "cochee", "cochée"):
+            return "« {{ case }} » s'écrit sans argument (ou « {{ case: cochee }} » pour une case cochée)"
+        return WriteIn(name, nombre=1 if arg else 0)
+    raise KeyError(name)
+
+
+def bare_write_ins(line: str) -> list[str]:
+    """What a masked body line holds of bare underscores or literal « [ ] »."""
+    found = []
+    if "_" in line and UNDERSCORES.search(line):
+        found.append("underscores")
+    if "[ ]" in line and LITERAL_BOX.search(TASK_ITEM.sub("", line, count=1)):
+        found.append("case")
+    return found
 
 
 def scan(body: str, first_line: int) -> list[Token]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from .base import build_epoch, code_fingerprint, hash_files
 from .errors import BuildError, Report
 from .loader import Corpus
-from .pdf import recall, remember
+from .pdf import recall, recall_findings, remember
 from .urls import Urls
 
 
@@ -49,6 +49,9 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
         jobs += [Job("kit-parcours", i, Urls.kit(i), p.src.rel) for i, p in corpus.parcours.items()]
     if "fiches" in which:
         jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel) for i, a in corpus.ateliers.items()]
+    if "documents" in which:
+        jobs += [Job("documents", i, Urls.documents(i), a.src.rel)
+                 for i, a in corpus.ateliers.items()]
     return schedule(corpus, jobs)
 
 
@@ -63,8 +66,9 @@ def schedule(corpus: Corpus, jobs: list[Job]) -> list[Job]:
         return sum(p.stat().st_size for p in _job_inputs(corpus, job) if p.is_file())
 
     sizes = {job: size(job) for job in jobs}
-    fiches = sorted((j for j in jobs if j.kind == "fiche"), key=lambda j: (-sizes[j], j.path))
-    longs = sorted((j for j in jobs if j.kind != "fiche"), key=lambda j: (-sizes[j], j.path))
+    short = ("fiche", "documents")
+    fiches = sorted((j for j in jobs if j.kind in short), key=lambda j: (-sizes[j], j.path))
+    longs = sorted((j for j in jobs if j.kind not in short), key=lambda j: (-sizes[j], j.path))
     unit = max(1, sum(sizes[j] for j in fiches) // max(1, len(fiches)))
     order: list[Job] = []
     for job in longs:
@@ -85,7 +89,7 @@ def _shared_inputs(corpus: Corpus) -> list[Path]:
 
 
 def _job_inputs(corpus: Corpus, job: Job) -> list[Path]:
-    if job.kind == "fiche":
+    if job.kind in ("fiche", "documents"):
         return [corpus.ateliers[job.ident].src.path]
     if job.kind == "kit-cycle":
         cycle = corpus.cycles[job.ident]
@@ -226,7 +230,7 @@ def _templates():
     return _state["templates"]
 
 
-def render(job: Job, out: Path) -> int:
+def render(job: Job, out: Path, findings: list | None = None) -> int:
     from . import fiches
     templates = _templates()
     options = _state["options"]
@@ -237,17 +241,20 @@ def render(job: Job, out: Path) -> int:
     if job.kind == "fiche":
         atelier = templates.corpus.ateliers[job.ident]
         return fiches.build_fiche(templates, atelier, target, heure=options.get("heure"),
-                                  edition=edition)
+                                  edition=edition, findings=findings)
+    if job.kind == "documents":
+        atelier = templates.corpus.ateliers[job.ident]
+        return fiches.build_documents(templates, atelier, target, edition, findings)
     if job.kind == "kit-cycle":
-        return fiches.build_kit(templates, "cycle", job.ident, target, edition)
+        return fiches.build_kit(templates, "cycle", job.ident, target, edition, findings)
     if job.kind == "kit-parcours":
-        return fiches.build_kit(templates, "parcours", job.ident, target, edition)
+        return fiches.build_kit(templates, "parcours", job.ident, target, edition, findings)
     if job.kind == "livre":
         from .livre import build_livre
         return build_livre(templates.corpus, templates, target,
                            brouillon=bool(options.get("epreuve")) or edition == "relecture",
                            edition=edition, impression=out / Urls.LIVRE_IMPRESSION,
-                           epub=out / Urls.EPUB)
+                           epub=out / Urls.EPUB, findings=findings)
     raise BuildError(f"type de document inconnu : {job.kind}")
 
 
@@ -260,13 +267,14 @@ def _alarm(_signum, _frame):
     raise RenderTimeout
 
 
-def _remember(root: Path, key: str, job: Job, out: Path, pages: int) -> None:
+def _remember(root: Path, key: str, job: Job, out: Path, pages: int, findings: list) -> None:
     for extra, cached, meta in _cached_extras(root, key, job):
         remember(out / extra, cached, meta, pages)
-    remember(out / job.path, *_cached(root, key), pages)
+    remember(out / job.path, *_cached(root, key), pages, findings)
 
 
-def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[Job, int, str]:
+def _run(job: Job, out: str, key: str = "",
+         corpus_bytes: bytes = b"") -> tuple[Job, int, str, list]:
     import signal
     if corpus_bytes:
         _use_corpus(corpus_bytes)
@@ -277,21 +285,22 @@ def _run(job: Job, out: str, key: str = "", corpus_bytes: bytes = b"") -> tuple[
     try:
         if os.environ.get("POWAO_PANNE_PDF") == job.label:  # fault injection for tests
             raise RuntimeError("panne simulée")
-        pages = render(job, Path(out))
+        findings: list = []
+        pages = render(job, Path(out), findings)
         if key:
-            _remember(_templates().corpus.root, key, job, Path(out), pages)
-        return job, pages, ""
+            _remember(_templates().corpus.root, key, job, Path(out), pages, findings)
+        return job, pages, "", findings
     except RenderTimeout:
         return job, 0, (f"le rendu de {job.label} a dépassé {limit:g} s et a été arrêté : "
-                        "le document est sans doute trop long ou mal formé")
+                        "le document est sans doute trop long ou mal formé"), []
     except MemoryError:
         return job, 0, (f"le rendu de {job.label} a dépassé la mémoire autorisée et a été "
-                        "arrêté : le document (ou une de ses images) est trop lourd")
+                        "arrêté : le document (ou une de ses images) est trop lourd"), []
     except BuildError as exc:
-        return job, 0, str(exc)
+        return job, 0, str(exc), []
     except Exception as exc:  # a crash in one PDF must not stop the others
         return job, 0, (f"erreur inattendue pendant le rendu de {job.label} "
-                        f"({exc.__class__.__name__} : {exc})")
+                        f"({exc.__class__.__name__} : {exc})"), []
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         give_back_memory()
@@ -311,20 +320,23 @@ def give_back_memory() -> None:
 
 
 def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Corpus,
-               pages: dict[str, int]) -> dict[Job, str]:
+               pages: dict[str, int], report: Report | None = None) -> dict[Job, str]:
     """Copy into `out` every PDF whose dependencies did not change since it was last
     rendered (its page count goes to `pages`); returns the others with their keys."""
     todo: dict[Job, str] = {}
     code = code_fingerprint(root)
     for job in jobs:
         key = dependency_key(corpus, job, options, code)
-        count = recall(*_cached(root, key), out / job.path)
+        cached, pages_file = _cached(root, key)
+        count = recall(cached, pages_file, out / job.path)
         # Extra outputs (the livre blanc's printer variant and EPUB) come back with it.
         for extra, cached_extra, meta in _cached_extras(root, key, job):
             if count is not None and recall(cached_extra, meta, out / extra) is None:
                 count = None
         if count is not None:
             pages[job.path] = count
+            if report is not None:  # a cached PDF still reports what its preflight found
+                report.extend(f.problem() for f in recall_findings(pages_file))
         else:
             todo[job] = key
     if len(todo) < len(jobs):
@@ -364,7 +376,7 @@ class Rendering:
         self.report, self.on_done = report, on_done
         self.pages: dict[str, int] = {}
         self.start = time.perf_counter()
-        keys = from_cache(root, jobs, out, options, corpus, self.pages) \
+        keys = from_cache(root, jobs, out, options, corpus, self.pages, report) \
             if corpus is not None else dict.fromkeys(jobs, "")
         self.total, self.futures, self.owned = len(keys), [], pool is None
         if not keys:
@@ -401,7 +413,8 @@ class Rendering:
 
 def _collect(results, total: int, pages: dict[str, int], report: Report, start: float,
              on_done=None) -> None:
-    for done, (job, count, error) in enumerate(results, start=1):
+    for done, (job, count, error, findings) in enumerate(results, start=1):
+        report.extend(f.problem() for f in findings)
         if error:
             report.error(job.source, 0, error)
             status = "ÉCHEC"

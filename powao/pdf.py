@@ -157,29 +157,56 @@ def cache_key(document_html: str, root: Path, base_url: str) -> str:
 
 
 def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = None,
-              source: str = "") -> int:
+              source: str = "", findings: list | None = None) -> int:
     """Render HTML to `target` (or reuse an identical earlier render); returns the page
-    count. Raises BuildError in French."""
+    count. The print preflight's findings on the laid-out pages (`powao.preflight`)
+    are added to `findings`, from the cache too. Raises BuildError in French."""
     base_url = (base or root / "templates" / "print").as_uri() + "/"
     cache = root / ".cache" / "pdf"
     key = cache_key(document_html, root, base_url)
     cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"
     pages = recall(cached, pages_file, target)
     if pages is not None:
+        if findings is not None:
+            findings += recall_findings(pages_file)
         return pages
-    pages = _render(document_html, target, root, base_url, source)
-    remember(target, cached, pages_file, pages)
+    found: list = []
+    pages = _render(document_html, target, root, base_url, source, found)
+    remember(target, cached, pages_file, pages, found)
+    if findings is not None:
+        findings += found
     return pages
 
 
-def remember(target: Path, cached: Path, pages_file: Path, pages: int) -> None:
+def _findings_file(pages_file: Path) -> Path:
+    return pages_file.with_suffix(".controle.json")
+
+
+def recall_findings(pages_file: Path) -> list:
+    """The preflight findings stored with a cached PDF."""
+    import json
+
+    from .preflight import Finding
+    try:
+        stored = json.loads(_findings_file(pages_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Finding(*item) for item in stored]
+
+
+def remember(target: Path, cached: Path, pages_file: Path, pages: int,
+             findings: list | None = None) -> None:
     """Store a rendered PDF in a cache: a copy (never an inode shared with a published
-    file), written atomically, with its page count and the hash of its bytes."""
+    file), written atomically, with its page count, the hash of its bytes and its
+    print preflight findings."""
+    import json
     try:
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         cached.parent.mkdir(parents=True, exist_ok=True)
         copy_file(target, tmp)
         os.replace(tmp, cached)
+        atomic_write(_findings_file(pages_file), json.dumps(
+            [[f.kind, f.source, f.line, f.message] for f in findings or []], ensure_ascii=False))
         atomic_write(pages_file, f"{pages} {file_sha256(cached)}")
     except OSError:
         pass  # a cache that cannot be written only costs speed
@@ -208,15 +235,26 @@ def recall(cached: Path, pages_file: Path, target: Path) -> int | None:
     return pages
 
 
-def _render(document_html: str, target: Path, root: Path, base_url: str, source: str) -> int:
+def layout(document_html: str, root: Path, base: Path | None = None):
+    """Lay out HTML without writing a PDF (sandboxed like `write_pdf`), to measure it."""
+    from weasyprint import HTML
+    base_url = (base or root / "templates" / "print").as_uri() + "/"
+    return HTML(string=document_html, base_url=base_url,
+                url_fetcher=Sandbox(root).fetcher()).render()
+
+
+def _render(document_html: str, target: Path, root: Path, base_url: str, source: str,
+            findings: list) -> int:
     from weasyprint import HTML
 
     from . import accessibilite
+    from .preflight import inspect
 
     sandbox = Sandbox(root)
     try:
         document = HTML(string=document_html, base_url=base_url,
                         url_fetcher=sandbox.fetcher()).render()
+        findings += inspect(document, root, source)
         identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
         target.parent.mkdir(parents=True, exist_ok=True)
         with accessibilite.tagging():

@@ -13,7 +13,8 @@ from .errors import ContentError, Report
 __all__ = ["ALL", "build", "load_and_check"]
 
 
-ALL = ("site", "fiches", "kits", "livre-blanc")
+ALL = ("site", "fiches", "documents", "kits", "livre-blanc")
+PDF_KINDS = {"fiches", "documents", "kits", "livre-blanc"}
 EDITION_FOLDERS = {"public": "site", "interne": "site-interne", "relecture": "site-relecture"}
 PARTIAL_FOLDER = "sorties"
 
@@ -58,8 +59,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
     start = time.perf_counter()
     corpus, report = load_and_check(root, strict, edition)             # 1–2. load, validate
     timings["verification"] = time.perf_counter() - start
-    pdf_kinds = {"fiches", "kits", "livre-blanc"} & set(which) if "site" not in which \
-        else {"fiches", "kits", "livre-blanc"}
+    pdf_kinds = PDF_KINDS & set(which) if "site" not in which else PDF_KINDS
     jobs = outputs.plan(corpus, pdf_kinds)                              # 3. resolve
     build_report = Report()
     info: dict = {"pdf": 0, "pages_pdf": 0, "pages": 0}
@@ -95,7 +95,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             outputs.give_back_memory()  # MkDocs' pages, while the PDFs still render
             timings["site"] = time.perf_counter() - step
         thread.join()
-        if build_report.errors:
+        if build_report.failed(strict):  # a PDF failed, or --strict and the preflight found
+            build_report.extend(report.warnings)
             raise ContentError(build_report)
         info.update(pdf=len(pages), pages_pdf=sum(pages.values()), pages=len(site_pages))
         if "site" in which:
@@ -115,6 +116,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
                 if jobs else "pdf"
             (pdf_out / folder).mkdir(parents=True, exist_ok=True)
             publish.swap_in(pdf_out / folder, published)
+    report.extend(build_report.warnings)  # the print preflight's findings
     timings["total"] = time.perf_counter() - start
     info["temps"] = timings
     info["dossier"] = published.relative_to(root).as_posix()

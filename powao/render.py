@@ -58,6 +58,9 @@ TASK = re.compile(r'<label class="task-list-control"><input type="checkbox" disa
                   r'( checked)?\s*/?><span class="task-list-indicator"></span></label>')
 PLACEHOLDER = "POWAOBLOC{:04d}"
 PLACEHOLDER_RE = re.compile(r"<p>\s*POWAOBLOC(\d{4})\s*</p>|POWAOBLOC(\d{4})")
+# A bold-only paragraph introduces what follows (« **Partie 2. Ma suite** »): print
+# keeps it with the next block, like a heading.
+LEAD_IN = re.compile(r"<p>(<strong>(?:(?!</?p>)[^<]|<(?!/?strong)[^>]*>)*</strong>\s*[:.]?)</p>")
 POWAO_URL = re.compile(r'(href|src)="powao:([^"]*)"')
 
 
@@ -215,11 +218,12 @@ class Renderer:
         clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
                           filter_style_properties={"text-align"})
-        return self._expand(clean, pending)
+        return LEAD_IN.sub(r'<p class="powao-amorce">\1</p>', self._expand(clean, pending))
 
     def inline(self, text: str, source: Source | None = None) -> str:
         """A short Markdown string (YAML field) → HTML without the outer <p>."""
         out = self.fragment(text, source).strip()
+        out = out.replace('<p class="powao-amorce">', "<p>", 1) if out.count("<p") == 1 else out
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
         return out

@@ -58,7 +58,7 @@ class Preview:
             print(f"Erreur : {exc}", file=sys.stderr)
             self.tell([f"Erreur : {exc}"])
             return False
-        jobs = outputs.plan(corpus, {"fiches", "kits", "livre-blanc"})
+        jobs = outputs.plan(corpus, {"fiches", "documents", "kits", "livre-blanc"})
         builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
         with tempfile.TemporaryDirectory(dir=self.docs.parent) as fresh:
             builder.write_docs(Path(fresh))

@@ -17,9 +17,11 @@ from markupsafe import Markup
 from . import model as m
 from . import views
 from .loader import Corpus
+from .markup import WRITE_IN, write_in
 from .render import Renderer, format_number, slugify
 
 HANDOUT = re.compile(r"^\s*document(s)? participants?\s*[:：]\s*", re.IGNORECASE)
+PAGES = re.compile(r'<span class="powao-pages" data-pages="(\d+)"')
 H2 = re.compile(r'<h2(?: [^>]*?)?(?: id="([^"]*)")?[^>]*>(.*?)</h2>', re.S)
 
 
@@ -28,6 +30,7 @@ class Section:
     titre: str  # inner HTML of the heading
     id: str
     html: str
+    ligne: int = 0  # its « ## » line in the source, when known
 
     @property
     def document(self) -> bool:
@@ -36,6 +39,12 @@ class Section:
     @property
     def titre_document(self) -> str:
         return HANDOUT.sub("", self.titre)
+
+    @property
+    def pages(self) -> int:
+        """The pages a handout may take: 1 unless its text says « {{ pages: N }} »."""
+        found = PAGES.search(self.html)
+        return int(found.group(1)) if found else 1
 
 
 def split_sections(fragment: str) -> tuple[str, list[Section]]:
@@ -118,6 +127,11 @@ class Templates:
             model = {**m.KINDS, **m.DATA_KINDS}[arg]
             context["rows"] = m.field_rows(model)
             context["modele"] = model
+        elif name in WRITE_IN:
+            field = write_in(name, arg)
+            if isinstance(field, str):  # refused by `check`; never print a broken field
+                return ""
+            return self.render("partials/bloc-saisie.html", f=field).strip()
         return self.render(f"partials/bloc-{name}.html", **context)
 
 

@@ -114,6 +114,10 @@ class Urls:
     def kit(ident: str) -> str:
         return f"pdf/kits/{ident}.pdf"
 
+    @staticmethod
+    def documents(ident: str) -> str:
+        return f"pdf/documents/{ident}.pdf"
+
     LIVRE = "pdf/livre-blanc.pdf"
     LIVRE_IMPRESSION = "pdf/livre-blanc-impression.pdf"
     EPUB = "pdf/livre-blanc.epub"
