@@ -191,6 +191,51 @@ def _donut(fig: m.Figure, seuil: int, ident: str = "figure") -> list[str]:
     return out
 
 
+KINDS = {"barres": "Diagramme en barres", "barres-horizontales": "Diagramme en barres horizontales",
+         "courbe": "Courbe", "anneau": "Diagramme en anneau"}
+
+
+def _said(v: m.Valeur, fig: m.Figure, seuil: int) -> str:
+    """A value as read aloud: « 1 180 jeunes », « 91 % », « moins de 10 »."""
+    if v.masque:
+        return f"moins de {seuil}"
+    unit = fig.unite.strip()
+    number = label(v, fig, seuil)
+    return number if unit in ("", "%") else f"{number} {unit}"
+
+
+def alternative(fig: m.Figure, seuil: int = 10) -> str:
+    """The chart's text alternative, generated from its data (French): what it is,
+    every value, and what the values show (extremes, or the trend of a curve)."""
+    values = [(v, float(v.valeur)) for v in fig.valeurs]
+    listed = " ; ".join(f"{v.libelle} : {_said(v, fig, seuil)}" for v in fig.valeurs)
+    nature = " (données illustratives)" if fig.illustratif else ""
+    shown = [(v, x) for v, x in values if not v.masque]
+    summary = ""
+    if len(shown) >= 2:
+        high = max(shown, key=lambda p: p[1])
+        low = min(shown, key=lambda p: p[1])
+        if fig.type == "courbe":
+            first, last = shown[0], shown[-1]
+            trend = ("en hausse" if last[1] > first[1] else "en baisse" if last[1] < first[1]
+                     else "stable")
+            summary = (f" De {first[0].libelle} à {last[0].libelle}, la valeur passe de "
+                       f"{_said(first[0], fig, seuil)} à {_said(last[0], fig, seuil)} ({trend}) ; "
+                       f"au plus bas : {low[0].libelle} ({_said(low[0], fig, seuil)}), au plus "
+                       f"haut : {high[0].libelle} ({_said(high[0], fig, seuil)}).")
+        elif fig.type == "anneau":
+            total = sum(x for _, x in values) or 1
+            parts = " ; ".join(f"{v.libelle} : {_num(round(100 * x / total))}{NNBSP}%"
+                               for v, x in values if not v.masque)
+            shares = "" if fig.unite.strip() == "%" else f" Part de chacun dans le total : {parts}."
+            summary = f"{shares} La plus grande part : {high[0].libelle}."
+        else:
+            summary = (f" Valeur la plus haute : {high[0].libelle} ({_said(high[0], fig, seuil)}) ; "
+                       f"la plus basse : {low[0].libelle} ({_said(low[0], fig, seuil)}).")
+    scope = f" Champ : {fig.champ.strip().rstrip('.')}." if getattr(fig, "champ", "") else ""
+    return f"{KINDS[fig.type]}{nature} : {fig.titre}. {listed}.{summary}{scope}"
+
+
 DRAW = {"barres": _bars, "barres-horizontales": _hbars, "courbe": _line, "anneau": _donut}
 
 
@@ -202,6 +247,7 @@ def svg(fig: m.Figure, programme: m.Programme | None = None) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
             f'width="{WIDTH}" height="{HEIGHT}" role="img" '
             f'aria-labelledby="svg-{ident}-titre svg-{ident}-desc" class="powao-graphique" '
+            f'aria-label="{escape(alternative(fig, seuil))}" '
             f'font-family="{escape(FONT)}">'
             f'<title id="svg-{ident}-titre">{escape(fig.titre)}</title>'
             f'<desc id="svg-{ident}-desc">{escape(fig.alt)}</desc>\n{body}\n</svg>')

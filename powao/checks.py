@@ -342,6 +342,11 @@ def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -
             report.error(source.rel, token.line, f"référence « {token.value} » absente de "
                          f"whitepaper/references.yml.{suggestion(token.value, corpus.references)}")
     elif token.kind in ("link", "image"):
+        if token.kind == "image" and not token.text.strip() and token.arg != "decoratif":
+            report.error(source.rel, token.line, f"image « {token.value} » sans texte de "
+                         "remplacement : écrivez ce qu'elle montre entre les crochets, "
+                         f"![Deux mentors au tableau]({token.value}), ou, si elle ne fait que "
+                         f"décorer, marquez-la ![]({token.value}){{ .decoratif }}")
         check_path(corpus.root, source, token, report)
 
 

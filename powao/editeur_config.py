@@ -64,6 +64,8 @@ FICHIERS = (
      m.Programme),
     ("competences", "Référentiel de compétences", "content/data/competences.yml", m.Competences),
     ("glossaire", "Glossaire", "content/data/glossaire.yml", m.Glossaire),
+    ("vocabulaire", "Vocabulaire de la recherche", "content/data/vocabulaire.yml",
+     m.Vocabulaire),
     ("livre-blanc", "Livre blanc : le livre", "whitepaper/livre-blanc.yml", m.LivreBlanc),
     ("references", "Livre blanc : références", "whitepaper/references.yml", m.References),
     ("temoignages", "Livre blanc : témoignages", "whitepaper/temoignages.yml", m.Temoignages),

@@ -25,6 +25,11 @@ XREF_KINDS = ("atelier", "cycle", "module", "parcours", "chapitre", "page", "glo
 DIRECTIVE = re.compile(r"\{\{\s*([a-z_][a-z0-9_.\-]*)\s*(?::\s*([^}]*?))?\s*\}\}")
 DATA_PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+")
 LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# `![](frise.png){ .decoratif }`: an image that only decorates (no alternative text).
+DECORATIVE = re.compile(r"\{[^}]*\.decoratif\b[^}]*\}")
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+IMG_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+IMG_SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.I | re.S)
 CITATION = re.compile(r"\[@([A-Za-z0-9_\-]+)(?:\s*,\s*([^\]]+))?\]")
 FENCE = re.compile(r"^\s*(```|~~~)")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -137,7 +142,7 @@ def bare_write_ins(line: str) -> list[str]:
 def scan(body: str, first_line: int) -> list[Token]:
     tokens: list[Token] = []
     for index, line in enumerate(masked_lines(body)):
-        if "{{" not in line and "](" not in line and "[@" not in line:
+        if "{{" not in line and "](" not in line and "[@" not in line and "<img" not in line:
             continue  # most lines: plain prose
         number = first_line + index
         for m in DIRECTIVE.finditer(line):
@@ -152,7 +157,14 @@ def scan(body: str, first_line: int) -> list[Token]:
             if not image and scheme in XREF_KINDS:
                 tokens.append(Token("xref", target.split(":", 1)[1], number, scheme, text))
             else:
-                tokens.append(Token("image" if image else "link", target, number, "", text))
+                decor = "decoratif" if image and DECORATIVE.match(line, m.end()) else ""
+                tokens.append(Token("image" if image else "link", target, number, decor, text))
+        for m in IMG_TAG.finditer(line):
+            alt = IMG_ALT.search(m.group(0))
+            src = IMG_SRC.search(m.group(0))
+            tokens.append(Token("image", src.group(2) if src else "", number,
+                                "decoratif" if alt and not alt.group(2).strip() else "",
+                                alt.group(2) if alt else ""))
         for m in CITATION.finditer(line):
             tokens.append(Token("citation", m.group(1), number, (m.group(2) or "").strip()))
     return tokens

@@ -139,7 +139,7 @@ def toolchain_fingerprint(root: Path) -> str:
             for path in sorted((root / folder).rglob("*")):
                 if path.is_file():
                     hash_files([path], digest)
-        hash_files([Path(__file__)], digest)
+        hash_files([Path(__file__), Path(__file__).with_name("accessibilite.py")], digest)
         _fingerprints[root] = digest.hexdigest()
     return _fingerprints[root]
 
@@ -224,11 +224,16 @@ def forget_layouts() -> None:
 def write_document(document, target: Path, identity: str) -> int:
     """Write laid-out pages as a tagged PDF (the one write path of every PDF); returns
     the page count. `identity` (the HTML) makes the PDF identifier reproducible."""
+    from . import accessibilite
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
-                           custom_metadata=True)
+        with accessibilite.tagging():  # PDF/UA-1 (see accessibilite.py)
+            document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
+                               custom_metadata=True)
+        accessibilite.finish(target, build_date())
+    except BuildError:
+        raise
     except Exception as exc:  # WeasyPrint failures become an author-facing message
         raise BuildError(f"le rendu PDF de {target.name} a échoué ({exc.__class__.__name__} : "
                          f"{exc})") from exc

@@ -378,9 +378,9 @@ def test_a_render_timeout_is_said_in_french(monkeypatch, tmp_path):
 
     from powao import outputs
     monkeypatch.setitem(outputs._state, "options", {"temps_max_s": 0.05})
-    monkeypatch.setattr(outputs, "render", lambda job, out: time.sleep(2))
+    monkeypatch.setattr(outputs, "render", lambda job, out, *more: time.sleep(2))
     job = outputs.Job("fiche", "x", "pdf/fiches/x.pdf", "workshops/x.md")
-    _job, pages, error = outputs._run(job, str(tmp_path))
+    _job, pages, error, *_rest = outputs._run(job, str(tmp_path))
     assert pages == 0
     assert error == ("le rendu de fiches/x.pdf a dépassé 0.05 s et a été arrêté : le document "
                      "est sans doute trop long ou mal formé")
