@@ -250,8 +250,17 @@ def build_kit(t: Templates, kind: str, ident: str, target: Path,
                      source=objet.src.rel, findings=findings)
 
 
-BLANK = ("<!DOCTYPE html><html lang=\"fr\"><head><style>@page { size: A4 portrait; margin: 0 }"
-         "</style></head><body></body></html>")
+def _blank_page(edition: str, root: Path, base_url: str):
+    """A left-hand blank page as the binder prints one before a session (same
+    stylesheets and edition banner): the second page of a document whose second block
+    starts on a right-hand page."""
+    from .pdf import lay_out
+    html = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+            + head(Meta(title="Page blanche", author=""), edition)
+            + '<link rel="stylesheet" href="base.css"><link rel="stylesheet" href="fiche.css">'
+            '<link rel="stylesheet" href="kit.css"></head><body><p>&#8203;</p>'
+            '<p style="break-before: right">&#8203;</p></body></html>')
+    return lay_out(html, root, base_url, "page-blanche.pdf", keep=True).pages[1]
 
 
 def _front_pages(root: Path, ident: str, count: int = 0) -> int:
@@ -320,7 +329,7 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
         document = lay_out(html, root, base_url, f"{seance.atelier}.pdf", keep=True)
         share_fiche(document, html, root, base_url, atelier.src.rel)
         parts.append((f"seance-{n}--", html, document))
-    blank = lay_out(BLANK, root, base_url, target.name, keep=True).pages[0]
+    blank = _blank_page(edition, root, base_url)
     front_pages = _front_pages(root, ident)  # as long as last time, most likely
     for _ in range(3):  # the front matter's length depends on nothing but itself
         sessions, page = [], front_pages + 1

@@ -229,9 +229,9 @@ def test_a_binder_assembled_from_its_fiches_pages_reads_as_a_full_layout(built, 
         pages = [flat(p.extract_text() or "") for p in PdfReader(str(alone)).pages]
         assert pages and pages[0].strip()
         parts += pages
-    first = texts.index(next(t for t in texts if "Organiser sa semaine Planifier" in flat(t)))
-    front = [flat(text) for text in texts[:first]]
-    body = [flat(text) for text in texts[first:]]
+    flats = [flat(text) for text in texts]
+    first = flats.index(parts[0])  # the first session's first page
+    front, body = flats[:first], flats[first:]
     assert "Sommaire" in " ".join(front) and "Le calendrier des séances" in " ".join(front)
     # Blank pages (a session or a handout starts on a right-hand page) aside, the
     # binder's pages after its front matter are its fiches' pages, in order.
