@@ -240,9 +240,11 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
 def build_kit(t: Templates, kind: str, ident: str, target: Path,
               edition: str = "public", findings: list | None = None,
               assemble: bool = True) -> int:
-    """A binder. A cycle's is assembled from its fiches' laid-out pages (those the
-    render process still holds are not laid out again); `assemble=False` lays the
-    whole binder out as one document (the reference the assembly is tested against)."""
+    """A binder. `assemble=True` (the live preview): a cycle's is assembled from its
+    fiches' laid-out pages (those the render process still holds are not laid out
+    again); its session pages keep the fiche's own footer. `assemble=False` (builds):
+    the whole binder is laid out as one document, so that every session page carries
+    the binder's running head (binder title · session) for the ring binder."""
     objet = t.corpus.cycles[ident] if kind == "cycle" else t.corpus.parcours[ident]
     if kind == "cycle" and assemble:
         return assemble_kit(t, ident, target, edition, findings)
