@@ -10,8 +10,12 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 try:
+    from importlib.util import find_spec
+
     from powao.cli import main  # noqa: E402
-    import markdown, weasyprint, mkdocs  # noqa: E401,F401 - present in the project's environment
+    for needed in ("markdown", "weasyprint", "mkdocs"):  # found, not imported: start-up stays fast
+        if find_spec(needed) is None:
+            raise ModuleNotFoundError(name=needed)
 except ImportError as exc:  # run outside the project's virtual environment
     venv = ROOT / ".venv" / "bin" / "python"
     hint = (f"lancez « {venv.relative_to(Path.cwd()) if venv.is_relative_to(Path.cwd()) else venv} "
