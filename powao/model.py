@@ -84,6 +84,17 @@ def check_date(value: Optional[str]) -> Optional[str]:
     return value
 
 
+def pattern_check(regex: str, message: str):
+    """A field validator: an absent value, or one matching `regex` whole; else `message`."""
+    compiled = re.compile(regex)
+
+    def check(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not compiled.fullmatch(value):
+            raise ValueError(message)
+        return value
+    return classmethod(check)
+
+
 def check_id(value: Optional[str]) -> Optional[str]:
     if value is not None and not _ID.fullmatch(value):
         raise ValueError("identifiant attendu en minuscules sans accents, mots séparés "
@@ -530,29 +541,15 @@ class Reference(Modele):
 
     v_consulte = field_validator("consulte")(classmethod(lambda cls, v: check_date(v)))
 
-    @field_validator("langue")
-    @classmethod
-    def _langue(cls, v: str) -> str:
-        if not re.fullmatch(r"[a-z]{2}", v):
-            raise ValueError("code de langue attendu en deux lettres minuscules, par exemple "
-                             "« fr » ou « en »")
-        return v
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and not re.fullmatch(r"https?://[^\s<>\"']+", v):
-            raise ValueError("adresse web attendue, commençant par https://, par exemple "
-                             "https://www.lementorat.fr/")
-        return v
-
-    @field_validator("doi")
-    @classmethod
-    def _doi(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and not re.fullmatch(r"10\.\d{4,9}/[^\s<>\"']+", v):
-            raise ValueError("DOI attendu sous la forme 10.xxxx/identifiant, sans "
-                             "« https://doi.org/ », par exemple 10.1000/exemple")
-        return v
+    v_langue = field_validator("langue")(pattern_check(
+        r"[a-z]{2}", "code de langue attendu en deux lettres minuscules, par exemple « fr » "
+        "ou « en »"))
+    v_url = field_validator("url")(pattern_check(
+        r"https?://[^\s<>\"']+", "adresse web attendue, commençant par https://, par exemple "
+        "https://www.lementorat.fr/"))
+    v_doi = field_validator("doi")(pattern_check(
+        r"10\.\d{4,9}/[^\s<>\"']+", "DOI attendu sous la forme 10.xxxx/identifiant, sans "
+        "« https://doi.org/ », par exemple 10.1000/exemple"))
 
     @model_validator(mode="after")
     def _consultation(self) -> "Reference":
