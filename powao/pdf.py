@@ -200,7 +200,7 @@ def lay_out(document_html: str, root: Path, base_url: str, name: str, key: str =
     sandbox = Sandbox(root)
     try:
         document = HTML(string=document_html, base_url=base_url,
-                        url_fetcher=sandbox.fetcher()).render()
+                        url_fetcher=sandbox.fetcher()).render(font_config=_fonts(root))
     except BuildError:
         raise
     except Exception as exc:  # WeasyPrint failures become an author-facing message
@@ -302,4 +302,77 @@ def layout(document_html: str, root: Path, base: Path | None = None):
     from weasyprint import HTML
     base_url = (base or root / "templates" / "print").as_uri() + "/"
     return HTML(string=document_html, base_url=base_url,
-                url_fetcher=Sandbox(root).fetcher()).render()
+                url_fetcher=Sandbox(root).fetcher()).render(font_config=_fonts(root))
+
+
+# -- one font configuration and parsed print stylesheets per render process ---------------
+# Every layout used to load the print fonts (@font-face) again and parse the same
+# stylesheets (base.css, fiche.css, kit.css, livre.css and their imports): about 0.1 s
+# per layout, some 250 layouts per build. A render process now keeps one WeasyPrint
+# FontConfiguration and the parsed sheets of the project's templates, keyed by the
+# print toolchain's fingerprint; `<style>` elements and any other sheet are parsed per
+# document as before. The PDFs are byte for byte the same (tests/test_pdf_cache.py).
+_FONT_CONFIG: dict[str, object] = {}
+_SHEETS: dict[tuple, object] = {}
+
+
+def _fonts(root: Path):
+    from weasyprint import css
+    from weasyprint.text.fonts import FontConfiguration
+    if "config" not in _FONT_CONFIG:
+        _FONT_CONFIG["config"] = FontConfiguration()
+        _FONT_CONFIG["original"] = css.find_stylesheets
+        css.find_stylesheets = _find_stylesheets
+    _FONT_CONFIG["templates"] = (root / "templates").resolve().as_uri() + "/"
+    _FONT_CONFIG["empreinte"] = toolchain_fingerprint(root)
+    return _FONT_CONFIG["config"]
+
+
+def _find_stylesheets(wrapper_element, device_media_type, url_fetcher, base_url, font_config,
+                      counter_style, color_profiles, page_rules, layers):
+    """WeasyPrint's `find_stylesheets`, with the project's own linked sheets parsed once
+    per render process (same order, same origin: author)."""
+    from weasyprint import CSS
+    from weasyprint.html import element_has_link_type, parse_url
+    original = _FONT_CONFIG["original"]
+    for wrapper in wrapper_element.query_all("link"):
+        element = wrapper.etree_element
+        href = parse_url(element.get("href") or "", base_url) if element.get("href") else None
+        if not (element_has_link_type(element, "stylesheet")
+                and not element_has_link_type(element, "alternate")
+                and element.get("type", "text/css").split(";")[0].strip() == "text/css"
+                and (element.get("media") or "all").strip() in ("all", "print")
+                and font_config is _FONT_CONFIG["config"]
+                and href and href.startswith(_FONT_CONFIG["templates"])):
+            break  # anything else: WeasyPrint's own way, for the whole document
+    else:
+        yield from _cached_sheets(wrapper_element, device_media_type, url_fetcher, base_url,
+                                  font_config, counter_style, color_profiles, page_rules,
+                                  layers, CSS, parse_url)
+        return
+    yield from original(wrapper_element, device_media_type, url_fetcher, base_url,
+                        font_config, counter_style, color_profiles, page_rules, layers)
+
+
+def _cached_sheets(wrapper_element, media, url_fetcher, base_url, font_config, counter_style,
+                   color_profiles, page_rules, layers, CSS, parse_url):
+    from weasyprint.css import get_child_text, media_queries
+    for wrapper in wrapper_element.query_all("style", "link"):
+        element = wrapper.etree_element
+        if element.tag == "link":
+            href = parse_url(element.get("href"), base_url)
+            key = (href, _FONT_CONFIG["empreinte"])
+            if key not in _SHEETS:
+                _SHEETS[key] = CSS(url=href, url_fetcher=url_fetcher, media_type=media,
+                                   font_config=font_config, counter_style=counter_style,
+                                   color_profiles=color_profiles)
+            yield _SHEETS[key]
+            continue
+        if element.get("type", "text/css").split(";", 1)[0].strip() != "text/css":
+            continue
+        queries = [q.strip() for q in (element.get("media", "").strip() or "all").split(",")]
+        if media_queries.evaluate_media_query(queries, media):
+            yield CSS(string=get_child_text(element), base_url=base_url,
+                      url_fetcher=url_fetcher, media_type=media, font_config=font_config,
+                      counter_style=counter_style, page_rules=page_rules,
+                      color_profiles=color_profiles, layers=layers)

@@ -160,3 +160,29 @@ def test_a_title_edit_rebuilds_the_whole_site(projet, capsys):
     assert "reconstruite" not in err  # the navigation of other pages shows the title
     index = (projet.root / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "Construire son réseau pro" in str(json.loads(index))
+
+
+def test_fonts_and_stylesheets_kept_by_a_render_process_change_no_byte(projet, tmp_path):
+    """A render process loads the print fonts and parses the project's stylesheets once
+    (pdf._fonts): a PDF laid out that way, first or second time, is byte for byte the
+    one WeasyPrint lays out on its own — with an edition banner (an inline <style>)."""
+    from weasyprint import HTML
+
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    corpus, _report = load_and_check(projet.root, edition="interne")
+    t = Templates(corpus)
+    html = fiches.fiche_html(t, corpus.ateliers["construire-son-reseau"], edition="interne")
+    assert "<style>" in html
+    base_url = (projet.root / "templates" / "print").as_uri() + "/"
+    written = []
+    for name in ("premier", "second"):
+        document = pdf.lay_out(html, projet.root, base_url, "x.pdf", key=name)
+        pdf.write_document(document, tmp_path / f"{name}.pdf", html)
+        written.append((tmp_path / f"{name}.pdf").read_bytes())
+    assert any(href.endswith("/fiche.css") for href, _ in pdf._SHEETS)
+    alone = HTML(string=html, base_url=base_url,
+                 url_fetcher=pdf.Sandbox(projet.root).fetcher()).render()
+    pdf.write_document(alone, tmp_path / "seul.pdf", html)
+    assert written[0] == written[1] == (tmp_path / "seul.pdf").read_bytes()
