@@ -90,6 +90,7 @@ def _annotate(element, box, note: bool = False) -> None:
 @contextmanager
 def tagging():
     """Let WeasyPrint's tagger read the accessibility attributes of each element."""
+    import pydyf
     from weasyprint.pdf import tags
 
     original = tags._build_box_tree
@@ -111,10 +112,25 @@ def tagging():
             boxes.pop()
 
     tags._build_box_tree = build_box_tree
+    references = pydyf.PDF.page_references
+    pydyf.PDF.page_references = property(_page_references)
     try:
         yield
     finally:
         tags._build_box_tree = original
+        pydyf.PDF.page_references = references
+
+
+def _page_references(pdf) -> tuple:
+    """pydyf's list of page references, built once per page count: WeasyPrint's tagger
+    asks for it for every structure element, and pydyf builds it anew each time (a
+    quarter of the time of writing a 177-page binder). The same references."""
+    kids = pdf.pages["Kids"]
+    known = getattr(pdf, "_powao_pages", None)
+    if known is None or known[0] != len(kids):
+        known = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf._powao_pages = known
+    return known[1]
 
 
 # -- step 2: pikepdf pass --------------------------------------------------------------------
@@ -359,15 +375,22 @@ def finish(path: Path, date: _dt.datetime) -> Rapport:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.ua")
     with pikepdf.open(path) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
-            return Rapport(problemes=["document non balisé"])
-        lang = str(pdf.Root.get("/Lang", "")) or "fr"
-        finisher = _Finisher(pdf, lang)
-        finisher.walk()
-        finisher.artifacts()
-        finisher.check()
-        info = pdf.docinfo
-        finisher.metadata(str(info.get("/Title", "")), str(info.get("/Author", "")),
-                          date.strftime("%Y-%m-%dT%H:%M:%SZ"))
-        pdf.save(tmp, deterministic_id=True, compress_streams=True)
+            report = Rapport(problemes=["document non balisé"])
+        else:
+            lang = str(pdf.Root.get("/Lang", "")) or "fr"
+            finisher = _Finisher(pdf, lang)
+            finisher.walk()
+            finisher.artifacts()
+            finisher.check()
+            info = pdf.docinfo
+            finisher.metadata(str(info.get("/Title", "")), str(info.get("/Author", "")),
+                              date.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            report = finisher.report
+        # WeasyPrint writes the PDF uncompressed (pdf.write_document): its streams and
+        # objects are compressed here, once, by qpdf (C++), instead of by pydyf at
+        # level 9 and then again for every page this pass rewrites (half the time of
+        # writing a PDF; 2 % larger).
+        pdf.save(tmp, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
     os.replace(tmp, path)
-    return finisher.report
+    return report

@@ -230,7 +230,7 @@ def write_document(document, target: Path, identity: str) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         with accessibilite.tagging():  # PDF/UA-1 (see accessibilite.py)
             document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
-                               custom_metadata=True)
+                               custom_metadata=True, uncompressed_pdf=True)
         accessibilite.finish(target, build_date())
     except BuildError:
         raise
