@@ -190,10 +190,10 @@ def _securite(t: Templates) -> tuple[Any, str]:
 
 
 def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
-             sessions: list[int] | None = None, total: int = 0) -> str:
-    """The whole binder as one HTML document; with `sessions` (each session's first
-    binder page), only its front matter, the sessions being assembled from their
-    fiches' laid-out pages (see `assemble_kit`); `total`: the binder's page count."""
+             habillage: list[dict[str, Any]] | None = None) -> str:
+    """The whole binder as one HTML document; with `habillage` (a cycle's sessions as
+    the pages of their laid-out fiches, see `assemble_kit`), its front matter followed
+    by one empty block per session page, which gives that page its binder furniture."""
     corpus = t.corpus
     objet = corpus.cycles[ident] if kind == "cycle" else corpus.parcours[ident]
     securite, securite_html = _securite(t)
@@ -207,11 +207,10 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
         for n, seance in enumerate(objet.seances, start=1):
             atelier = corpus.ateliers[seance.atelier]
             prefix = f"seance-{n}--"
-            if sessions is None:
+            if habillage is None:
                 fiches.append(fiche_context(t, atelier, prefix=prefix))
             toc.append({"id": f"{prefix}atelier-{atelier.id}", "niveau": 1,
-                        "titre": f"Séance {n} (mois {seance.mois}) : {atelier.titre}",
-                        "page": sessions[n - 1] if sessions else None})
+                        "titre": f"Séance {n} (mois {seance.mois}) : {atelier.titre}"})
             local.setdefault(f"atelier/{atelier.id}", f"{prefix}atelier-{atelier.id}")
     else:
         toc.append({"id": "matrice-des-competences", "titre": "Matrice des compétences",
@@ -233,57 +232,23 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
     html = t.render("print/kit.html", head=Markup(head(meta, edition)), kind=kind, objet=objet, toc=toc,
                     securite=securite, securite_html=Markup(securite_html), fiches=fiches,
                     modules=modules, date=date_fr(build_date().date().isoformat()),
-                    total=total)
+                    habillage=habillage)
     return t.renderer.finish(html, pdf_linker(corpus, local))
 
 
 def build_kit(t: Templates, kind: str, ident: str, target: Path,
               edition: str = "public", findings: list | None = None,
               assemble: bool = True) -> int:
-    """A binder. `assemble=True` (the live preview): a cycle's is assembled from its
-    fiches' laid-out pages (those the render process still holds are not laid out
-    again); its session pages keep the fiche's own footer. `assemble=False` (builds):
-    the whole binder is laid out as one document, so that every session page carries
-    the binder's running head (binder title · session) for the ring binder."""
+    """A binder. A cycle's is assembled from its fiches' laid-out pages (`assemble_kit`);
+    `assemble=False` lays the whole binder out as one document (the reference the
+    assembly is tested against, and its fallback)."""
     objet = t.corpus.cycles[ident] if kind == "cycle" else t.corpus.parcours[ident]
     if kind == "cycle" and assemble:
-        return assemble_kit(t, ident, target, edition, findings)
+        binder = assemble_kit(t, ident, target, edition, findings)
+        if binder is not None:
+            return binder
     return write_pdf(kit_html(t, kind, ident, edition), target, t.corpus.root,
                      source=objet.src.rel, findings=findings)
-
-
-def _blank_page(edition: str, root: Path, base_url: str):
-    """A left-hand blank page as the binder prints one before a session (same
-    stylesheets and edition banner): the second page of a document whose second block
-    starts on a right-hand page."""
-    from .pdf import lay_out
-    html = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-            + head(Meta(title="Page blanche", author=""), edition)
-            + '<link rel="stylesheet" href="base.css"><link rel="stylesheet" href="fiche.css">'
-            '<link rel="stylesheet" href="kit.css"></head><body><p>&#8203;</p>'
-            '<p style="break-before: right">&#8203;</p></body></html>')
-    return lay_out(html, root, base_url, "page-blanche.pdf", keep=True).pages[1]
-
-
-def _front_pages(root: Path, ident: str, count: int = 0) -> int:
-    """The length of a binder's front matter when it was last laid out (remembered in
-    .cache/: a right guess spares laying it out twice), or remember it."""
-    import json
-    memo = root / ".cache" / "pdf" / "avant-propos-kits.json"
-    try:
-        known = json.loads(memo.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if not count:
-        return int(known.get(ident, 0)) if isinstance(known, dict) else 0
-    if known.get(ident) != count:
-        from .base import atomic_write
-        known[ident] = count
-        try:
-            atomic_write(memo, json.dumps(known, sort_keys=True))
-        except OSError:
-            pass
-    return count
 
 
 def share_fiche(document, html: str, root: Path, base_url: str, source: str) -> None:
@@ -306,63 +271,130 @@ def share_fiche(document, html: str, root: Path, base_url: str, source: str) -> 
                  inspect(document, root, source))
 
 
-def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public",
-                 findings: list | None = None) -> int:
-    """A cycle's binder made of pages already laid out: its front matter (cover, how
-    to use it, contents, safety framework, calendar), then each session's fiche as
-    its own PDF shows it, starting on a right-hand page (a blank page before it if
-    needed), then written once.
+# -- a cycle's binder, assembled from its fiches' laid-out pages -----------------------
+FOOTER_STRINGS = ("titre-fiche", "titre-document")
 
-    The split: a fiche's pages keep the folio of the fiche (« Titre · page 2 / 10 »:
-    the same pages as the fiche printed alone, which is what makes them reusable);
-    the front matter is numbered in the binder and its table of contents gives each
-    session's first binder page. Anchors and internal links of each session are
-    prefixed (« seance-3--… ») so that a workshop met twice stays two targets."""
+
+def _margin_boxes(page) -> list:
+    from weasyprint.formatting_structure.boxes import MarginBox
+    return [box for box in page._page_box.children if isinstance(box, MarginBox)]
+
+
+def _footer_text(page) -> str:
+    """The text a page's footer prints from the fiche's strings (its title, or the
+    handout's), read from the laid-out margin boxes."""
+    from weasyprint.formatting_structure.boxes import TextBox
+    for box in _margin_boxes(page):
+        content = box.style["content"]
+        if isinstance(content, tuple) and any(
+                kind == "string()" and value[0] in FOOTER_STRINGS for kind, value in content):
+            return "".join(b.text for b in box.descendants() if isinstance(b, TextBox))
+    return ""
+
+
+def session_pages(document) -> list[dict[str, Any]]:
+    """A laid-out fiche as the binder's frame needs it: its pages in groups (the fiche's
+    own pages, then each handout), each group from a right-hand page when the fiche
+    left a blank page before it, each page with the footer text it prints."""
+    groups: list[dict[str, Any]] = []
+    blank_before = False
+    for index, page in enumerate(document.pages):
+        kind = page._page_box.page_type
+        if kind.blank:
+            blank_before = True
+            continue
+        handout = kind.name == "document"
+        starts = (not groups or blank_before or groups[-1]["document"] != handout
+                  or (handout and (kind.name, 0) in kind.groups))
+        if starts:
+            groups.append({"document": handout, "recto": blank_before, "pages": []})
+        groups[-1]["pages"].append({"index": index, "titre": _footer_text(page)})
+        blank_before = False
+    return groups
+
+
+def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public",
+                 findings: list | None = None) -> int | None:
+    """A cycle's binder made of its fiches' laid-out pages, each fiche laid out once
+    (and kept by the render process: a cycle workshop edit lays out one fiche again).
+
+    The binder's frame is laid out as one document: its front matter (cover, how to
+    use it, contents, safety framework, calendar), then for each session one empty
+    block per page of its fiche, in the fiche's page groups (page names, handouts from
+    a right-hand page). The frame therefore has the binder's page count, folios,
+    running heads and contents page numbers, computed by WeasyPrint as in a whole
+    layout; each session page of the frame is then given the content of its fiche's
+    page (its margin boxes stay the frame's). Anchors and internal links of each
+    session are prefixed (« seance-3--… ») so that a workshop met twice stays two
+    targets. None if the frame's pages do not line up with the fiches' (the caller
+    then lays the binder out whole)."""
     from .pdf import lay_out, write_document
     from .preflight import inspect
     corpus = t.corpus
     root = corpus.root
     base_url = (root / "templates" / "print").as_uri() + "/"
     cycle = corpus.cycles[ident]
-    parts = []
+    parts, habillage = [], []
     for n, seance in enumerate(cycle.seances, start=1):
         atelier = corpus.ateliers[seance.atelier]
         html = fiche_html(t, atelier, edition=edition)
         document = lay_out(html, root, base_url, f"{seance.atelier}.pdf", keep=True)
         share_fiche(document, html, root, base_url, atelier.src.rel)
         parts.append((f"seance-{n}--", html, document))
-    blank = _blank_page(edition, root, base_url)
-    front_pages = _front_pages(root, ident)  # as long as last time, most likely
-    for _ in range(3):  # the front matter's length depends on nothing but itself
-        sessions, page = [], front_pages + 1
-        for _prefix, _html, document in parts:
-            page += page % 2 == 0  # a session starts on a right-hand (odd) page
-            sessions.append(page)
-            page += len(document.pages)
-        front_html = kit_html(t, "cycle", ident, edition, sessions=sessions, total=page - 1)
-        front = lay_out(front_html, root, base_url, target.name)
-        if len(front.pages) == front_pages:
-            break
-        front_pages = len(front.pages)
-    _front_pages(root, ident, front_pages)
-    pages = list(front.pages)
-    for prefix, _html, document in parts:
-        if len(pages) % 2 == 1:
-            pages.append(blank)
-        pages += [_prefixed(page, prefix) for page in document.pages]
-    binder = front.copy(pages)
+        habillage.append({"n": n, "atelier": atelier, "ancre": f"seance-{n}--atelier-{atelier.id}",
+                          "groupes": session_pages(document)})
+    frame_html = kit_html(t, "cycle", ident, edition, habillage=habillage)
+    frame = lay_out(frame_html, root, base_url, target.name)
+    pages = _dress(frame, parts)
+    if pages is None:
+        return None
+    binder = frame.copy(pages)
     if findings is not None:  # the print preflight, on the binder's pages
         findings += inspect(binder, root, cycle.src.rel)
-    return write_document(binder, target, front_html + "".join(h for _p, h, _d in parts))
+    return write_document(binder, target, frame_html + "".join(h for _p, h, _d in parts))
 
 
-def _prefixed(page, prefix: str):
-    """A copy of a laid-out page whose anchors and internal links carry `prefix`
-    (WeasyPrint's documented Page.anchors and Page.links)."""
+def _dress(frame, parts: list) -> list | None:
+    """The binder's pages: the frame's, each session page given its fiche page's
+    content; None if a session's pages in the frame differ from its fiche's."""
+    placed: dict[tuple[int, int], int] = {}  # (session, fiche page) -> frame page
+    for number, page in enumerate(frame.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and element.get("data-habillage"):
+                session, index = element.get("data-habillage").split("-")
+                placed.setdefault((int(session), int(index)), number)
+                break
+    pages = list(frame.pages)
+    for n, (prefix, _html, document) in enumerate(parts, start=1):
+        first = placed.get((n, 0))
+        if first is None:
+            return None
+        for index, page in enumerate(document.pages):
+            number = first + index
+            if number >= len(pages):
+                return None
+            frame_page = frame.pages[number]
+            blank = frame_page._page_box.page_type.blank
+            if page._page_box.page_type.blank != blank or (
+                    not blank and placed.get((n, index)) != number):
+                return None
+            if not blank:
+                pages[number] = _prefixed(page, prefix, _margin_boxes(frame_page))
+    return pages
+
+
+def _prefixed(page, prefix: str, margin_boxes: list):
+    """A copy of a fiche's laid-out page for the binder: its anchors and internal links
+    carry `prefix` (WeasyPrint's documented Page.anchors and Page.links), its margin
+    boxes are the binder's."""
     import copy
     clone = copy.copy(page)
+    box = page._page_box
+    own = _margin_boxes(page)
+    clone._page_box = box.copy_with_children(
+        [child for child in box.children if not any(child is m for m in own)] + margin_boxes)
     clone.anchors = {prefix + name: point for name, point in page.anchors.items()}
     clone.links = [(kind, prefix + target if kind == "internal" else target, rect, box)
                    for kind, target, rect, box in page.links]
     return clone
-

@@ -112,10 +112,7 @@ def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> s
     from .markup import scan
     digest = hashlib.sha256((code or code_fingerprint(corpus.root)).encode())
     # Unset options are left out: the preview and a build share their cache.
-    # Assembling binders only changes binders: fiches keep the build's cache keys.
-    digest.update(json.dumps({k: v for k, v in options.items()
-                              if v and (k != "assembler" or job.kind == "kit-cycle")},
-                             sort_keys=True,
+    digest.update(json.dumps({k: v for k, v in options.items() if v}, sort_keys=True,
                              default=str).encode())
     digest.update(f"{job}|{build_epoch()}".encode())
     # Titles and publication state of every item: cross-references print them.
@@ -305,8 +302,7 @@ def render(job: Job, out: Path, findings: list | None = None) -> int:
         atelier = templates.corpus.ateliers[job.ident]
         return fiches.build_documents(templates, atelier, target, edition, findings)
     if job.kind == "kit-cycle":
-        return fiches.build_kit(templates, "cycle", job.ident, target, edition, findings,
-                                assemble=bool(options.get("assembler")))
+        return fiches.build_kit(templates, "cycle", job.ident, target, edition, findings)
     if job.kind == "kit-parcours":
         return fiches.build_kit(templates, "parcours", job.ident, target, edition, findings)
     if job.kind == "livre":

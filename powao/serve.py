@@ -33,10 +33,8 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError, PowaoError, Report
 
-# The preview shows the public edition; its cycle binders are assembled from the fiches'
-# laid-out pages (fast after an edit), while a build lays each binder out whole so that
-# every session page carries the binder's running head (see fiches.build_kit).
-OPTIONS = {"edition": "public", "assembler": True}
+# The preview shows the public edition, with the build's PDF cache.
+OPTIONS = {"edition": "public"}
 WATCHED = ("content", "workshops", "trainings", "whitepaper", "templates", "mkdocs.yml")
 SETTLE_S = 0.1  # editors write a file in several steps: wait for the burst to end
 

@@ -193,10 +193,22 @@ def _roles(reader: PdfReader) -> list[str]:
     return roles
 
 
+def _furniture(text: str) -> tuple[list[str], str]:
+    """A binder page's running head lines and folio, and its text without them."""
+    lines = text.splitlines()
+    heads = [line for line in lines if line.startswith("Kit mentor — ")]
+    folio = [re.sub(r".*?(page \d+ / \d+).*", r"\1", line) for line in lines
+             if re.search(r"page \d+ / \d+", line)]
+    rest = [re.sub(r"\s*page \d+ / \d+\s*", " ", line) for line in lines
+            if not line.startswith("Kit mentor — ")]
+    return heads + folio, flat(" ".join(rest))
+
+
 def test_a_binder_assembled_from_its_fiches_pages_reads_as_a_full_layout(built, tmp_path):
-    """The cycle binder is assembled from the laid-out pages of its fiches: its table
-    of contents, bookmarks, links and tags are those of the binder laid out as one
-    document, and its text is its front matter followed by its fiches, page by page."""
+    """The cycle binder is assembled from the laid-out pages of its fiches (each laid out
+    once, for its own PDF and for the binder): its table of contents, bookmarks, links,
+    tags, running heads and folios are those of the binder laid out as one document, and
+    its text is its front matter followed by its fiches, page by page."""
     from powao import fiches
     from powao.content import load_and_check
     from powao.templating import Templates
@@ -204,16 +216,16 @@ def test_a_binder_assembled_from_its_fiches_pages_reads_as_a_full_layout(built, 
     t = Templates(corpus)
     full = tmp_path / "complet.pdf"
     fiches.build_kit(t, "cycle", "cycle-test", full, assemble=False)
-    # The live preview's binder (a build lays the binder out whole, see build_kit).
-    fiches.build_kit(t, "cycle", "cycle-test", tmp_path / "assemble.pdf", assemble=True)
+    assert fiches.assemble_kit(t, "cycle-test", tmp_path / "assemble.pdf") is not None
     assembled = PdfReader(str(tmp_path / "assemble.pdf"))
     reference = PdfReader(str(full))
     assert len(assembled.pages) == len(reference.pages)
     assert _outline(assembled) == _outline(reference)
     assert len(_outline(assembled)) > 10
     texts = [p.extract_text() or "" for p in assembled.pages]
+    whole = [p.extract_text() or "" for p in reference.pages]
     toc = next(i for i, text in enumerate(texts) if "Sommaire" in text)
-    assert _toc(texts) == _toc([p.extract_text() or "" for p in reference.pages])
+    assert _toc(texts) == _toc(whole)
     assert _link_pages(assembled, toc) == _link_pages(reference, toc)
     assert set(_link_pages(assembled, toc)) == {number for _title, number in _toc(texts)}
     assert assembled.trailer["/Root"]["/MarkInfo"]["/Marked"]
@@ -223,20 +235,30 @@ def test_a_binder_assembled_from_its_fiches_pages_reads_as_a_full_layout(built, 
     assert [r for r in _roles(assembled) if r not in wrappers] == \
         [r for r in _roles(reference) if r not in wrappers]
     assert _roles(assembled).count("/H1") == _roles(reference).count("/H1") >= 5
+    # The binder's furniture on every page: running head « Kit mentor — … · Séance n :
+    # titre » (not on a session's first page), folio « page 23 / 64 » counted in the
+    # binder, as in the whole layout.
+    furniture = [_furniture(text)[0] for text in texts]
+    assert furniture == [_furniture(text)[0] for text in whole]
+    heads = [h for page in furniture for h in page if "· Séance" in h]
+    assert len(heads) >= 3 and all(f"page {n} / {len(texts)}" in page or not page
+                                   for n, page in enumerate(furniture, start=1))
     # Text: the front matter, then each session's fiche exactly as printed alone.
     parts: list[str] = []
     for n, seance in enumerate(corpus.cycles["cycle-test"].seances, start=1):
         alone = tmp_path / f"seance-{n}.pdf"
         fiches.build_fiche(t, corpus.ateliers[seance.atelier], alone)
-        pages = [flat(p.extract_text() or "") for p in PdfReader(str(alone)).pages]
+        pages = [_furniture(p.extract_text() or "")[1]
+                 for p in PdfReader(str(alone)).pages]
         assert pages and pages[0].strip()
         parts += pages
-    flats = [flat(text) for text in texts]
+    flats = [_furniture(text)[1] for text in texts]
     first = flats.index(parts[0])  # the first session's first page
     front, body = flats[:first], flats[first:]
+    assert [flat(t) for t in texts[:first]] == [flat(t) for t in whole[:first]]
     assert "Sommaire" in " ".join(front) and "Le calendrier des séances" in " ".join(front)
     # Blank pages (a session or a handout starts on a right-hand page) aside, the
     # binder's pages after its front matter are its fiches' pages, in order.
     assert [text for text in body if text.strip()] == [text for text in parts if text.strip()]
     assert len(body) >= len(parts)
-    assert f"page 2 / {len(texts)}" in front[1]  # binder folios up front (not the cover)
+    assert f"page 2 / {len(texts)}" in texts[1]  # binder folios up front (not the cover)
