@@ -87,13 +87,16 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     Measured on the workshop's handout pack (the handouts alone, laid out with the
     same page geometry as in the fiche and the binder), tightening only what
     overflows, one step at a time. Remembered on disk by the pack's HTML and the
-    toolchain, so the fiche, the pack and the binder measure once."""
+    toolchain, so the fiche, the pack and the binder measure once; the first layout
+    of the whole pack is kept by the render process: when nothing needed tightening,
+    it is the pack's PDF (`build_documents`)."""
     import hashlib
     import json
 
-    from .pdf import layout, toolchain_fingerprint
+    from .pdf import lay_out, toolchain_fingerprint
     from .preflight import handout_use, scan_page
     root = t.corpus.root
+    base_url = (root / "templates" / "print").as_uri() + "/"
     plain = documents_html(t, atelier, serrage={})
     key = hashlib.sha256((plain + toolchain_fingerprint(root)).encode()).hexdigest()
     if key in _fits:
@@ -104,8 +107,9 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     except (OSError, ValueError):
         levels = {}
         html = plain
-        for _step in range(SERRAGE_MAX):
-            use = handout_use([scan_page(p) for p in layout(html, root).pages])
+        for step in range(SERRAGE_MAX):
+            document = lay_out(html, root, base_url, f"{atelier.id}.pdf", keep=step == 0)
+            use = handout_use([scan_page(p) for p in document.pages])
             over = {e["element"].get("data-section") for e in use.values()
                     if e["used"] > e["declared"] and e["element"].get("data-section")}
             if not over:

@@ -25,35 +25,41 @@ from .urls import Urls
 
 @dataclass(frozen=True)
 class Job:
-    kind: str      # fiche | kit-cycle | kit-parcours | livre
+    kind: str      # fiche | documents | kit-cycle | kit-parcours | livre
     ident: str
     path: str      # site-relative output path, e.g. pdf/fiches/x.pdf
     source: str    # the content file, for messages
+    # Files the job writes besides its PDF, from the same work: the livre blanc's
+    # printer variant and EPUB edition; a fiche's handout pack (laid out while
+    # fitting its handouts).
+    extras: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return self.path.removeprefix("pdf/")
 
-    @property
-    def extras(self) -> tuple[str, ...]:
-        """Files the job writes besides its PDF: the livre blanc's printer variant and
-        its EPUB edition (laid out from the same document)."""
-        return (Urls.LIVRE_IMPRESSION, Urls.EPUB) if self.kind == "livre" else ()
-
 
 def plan(corpus: Corpus, which: set[str]) -> list[Job]:
     jobs: list[Job] = []
     if "livre-blanc" in which and corpus.livre:
-        jobs.append(Job("livre", "livre-blanc", Urls.LIVRE, corpus.livre.src.rel))
+        jobs.append(Job("livre", "livre-blanc", Urls.LIVRE, corpus.livre.src.rel,
+                        (Urls.LIVRE_IMPRESSION, Urls.EPUB)))
     if "kits" in which:
         jobs += [Job("kit-cycle", i, Urls.kit(i), c.src.rel) for i, c in corpus.cycles.items()]
         jobs += [Job("kit-parcours", i, Urls.kit(i), p.src.rel) for i, p in corpus.parcours.items()]
+    both = {"fiches", "documents"} <= which
     if "fiches" in which:
-        jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel) for i, a in corpus.ateliers.items()]
-    if "documents" in which:
+        jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel, (Urls.documents(i),) if both else ())
+                 for i, a in corpus.ateliers.items()]
+    if "documents" in which and not both:
         jobs += [Job("documents", i, Urls.documents(i), a.src.rel)
                  for i, a in corpus.ateliers.items()]
     return schedule(corpus, jobs)
+
+
+def published(jobs: list[Job]) -> dict[str, str]:
+    """Every file the jobs write (site path -> label), for the site's download links."""
+    return {path: path.removeprefix("pdf/") for job in jobs for path in (job.path, *job.extras)}
 
 
 def schedule(corpus: Corpus, jobs: list[Job]) -> list[Job]:
@@ -296,8 +302,11 @@ def render(job: Job, out: Path, findings: list | None = None) -> int:
     target = out / job.path
     if job.kind == "fiche":
         atelier = templates.corpus.ateliers[job.ident]
-        return fiches.build_fiche(templates, atelier, target, heure=options.get("heure"),
-                                  edition=edition, findings=findings)
+        pages = fiches.build_fiche(templates, atelier, target, heure=options.get("heure"),
+                                   edition=edition, findings=findings)
+        for extra in job.extras:  # its handout pack: the layout that fitted its handouts
+            fiches.build_documents(templates, atelier, out / extra, edition, findings)
+        return pages
     if job.kind == "documents":
         atelier = templates.corpus.ateliers[job.ident]
         return fiches.build_documents(templates, atelier, target, edition, findings)

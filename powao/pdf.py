@@ -297,14 +297,6 @@ def recall(cached: Path, pages_file: Path, target: Path) -> int | None:
     return pages
 
 
-def layout(document_html: str, root: Path, base: Path | None = None):
-    """Lay out HTML without writing a PDF (sandboxed like `write_pdf`), to measure it."""
-    from weasyprint import HTML
-    base_url = (base or root / "templates" / "print").as_uri() + "/"
-    return HTML(string=document_html, base_url=base_url,
-                url_fetcher=Sandbox(root).fetcher()).render(font_config=_fonts(root))
-
-
 # -- one font configuration and parsed print stylesheets per render process ---------------
 # Every layout used to load the print fonts (@font-face) again and parse the same
 # stylesheets (base.css, fiche.css, kit.css, livre.css and their imports): about 0.1 s

@@ -82,7 +82,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         site_pages: list = []
         if "site" in which:                                             # 4b. site, meanwhile
             step = time.perf_counter()
-            builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs},
+            builder = SiteBuilder(corpus, Templates(corpus), outputs.published(jobs),
                                   edition)
             docs, site_dir = stage / "docs", stage / "site"
             site_pages = builder.write_docs(docs)
@@ -98,7 +98,9 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         if build_report.failed(strict):  # a PDF failed, or --strict and the preflight found
             build_report.extend(report.warnings)
             raise ContentError(build_report)
-        info.update(pdf=len(pages), pages_pdf=sum(pages.values()), pages=len(site_pages))
+        info.update(pdf=sum(path.endswith(".pdf") for job in jobs if job.path in pages
+                            for path in (job.path, *job.extras)),
+                    pages_pdf=sum(pages.values()), pages=len(site_pages))
         if "site" in which:
             if pdf_out.exists():
                 shutil.copytree(pdf_out / "pdf", site_dir / "pdf", dirs_exist_ok=True,
@@ -112,7 +114,8 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
             publish.swap_in(site_dir, published)                        # 5. write, atomically
         else:  # the PDFs alone, in their own folder (never inside site/)
             import posixpath
-            folder = posixpath.commonpath([posixpath.dirname(j.path) for j in jobs]) \
+            folder = posixpath.commonpath([posixpath.dirname(path)
+                                           for path in outputs.published(jobs)]) \
                 if jobs else "pdf"
             (pdf_out / folder).mkdir(parents=True, exist_ok=True)
             publish.swap_in(pdf_out / folder, published)

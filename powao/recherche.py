@@ -18,6 +18,7 @@ place of its worker and splits queries with the same rules as `termes()` below:
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -182,6 +183,38 @@ def vocabulary_terms(correspondances: Iterable[Any]) -> list[tuple[list[list[str
     return out
 
 
+# Each page's sections and terms, by the page's content: the live preview indexes the
+# whole site again after each save, and only the saved page's analysis is redone.
+_ANALYSED: dict[str, list[tuple[list[str], dict[str, list[str]]]]] = {}
+
+
+def _analyse(page: Any, words: list[str], vocab: list) -> list[tuple[list[str],
+                                                                      dict[str, list[str]]]]:
+    """A page's search entries: each section's (location, page title, section title,
+    preview) and its weighted fields' terms."""
+    url = page.doc[:-3] + ".html"
+    page_terms = termes(page.title)
+    keyword_terms = [t for k in words for t in termes(k)]
+    out = []
+    for index, sec in enumerate(sections(page.title, page.body)):
+        text = _squash("".join(sec.text))
+        location = url + (f"#{sec.anchor}" if sec.anchor else "")
+        title = sec.title if sec.anchor else page.title
+        body, heading = termes(text), termes(title)
+        found, titled = set(body) | set(heading), set(heading)
+        # The mentor's words count as a title's when the title says it the content's way.
+        in_title = sorted({t for phrases, mentor in vocab
+                           if any(set(p) <= titled for p in phrases) for t in mentor})
+        extra = sorted({t for phrases, mentor in vocab
+                        if any(set(p) <= found for p in phrases) for t in mentor}
+                       - set(in_title))
+        out.append(([location, page.title, title if sec.anchor else "", preview(text)],
+                    {"titre": heading + in_title, "page": page_terms,
+                     "mots" if index == 0 else "mots_page": keyword_terms,
+                     "vocabulaire": extra, "texte": body}))
+    return out
+
+
 def build_index(pages: Iterable[Any], vocabulaire: Iterable[Any] = (),
                 keywords: dict[str, list[str]] | None = None,
                 boosts: dict[str, float] | None = None) -> dict[str, Any]:
@@ -193,27 +226,18 @@ def build_index(pages: Iterable[Any], vocabulaire: Iterable[Any] = (),
     docs: list[list[str]] = []
     fields: list[dict[str, list[str]]] = []
     page_of: list[str] = []
+    known: dict[str, list[tuple[list[str], dict[str, list[str]]]]] = {}
     for page in pages:
-        url = page.doc[:-3] + ".html"
-        page_terms = termes(page.title)
-        for index, sec in enumerate(sections(page.title, page.body)):
-            text = _squash("".join(sec.text))
-            location = url + (f"#{sec.anchor}" if sec.anchor else "")
-            title = sec.title if sec.anchor else page.title
+        words = keywords.get(page.doc, [])
+        key = hashlib.sha256(json.dumps([page.doc, page.title, page.body, words, vocab],
+                                        ensure_ascii=False).encode()).hexdigest()
+        analysed = known[key] = _ANALYSED.get(key) or _analyse(page, words, vocab)
+        for entry, field in analysed:
             page_of.append(page.doc)
-            docs.append([location, page.title, title if sec.anchor else "", preview(text)])
-            body, heading = termes(text), termes(title)
-            found, titled = set(body) | set(heading), set(heading)
-            # The mentor's words count as a title's when the title says it the content's way.
-            in_title = sorted({t for phrases, mentor in vocab
-                               if any(set(p) <= titled for p in phrases) for t in mentor})
-            extra = sorted({t for phrases, mentor in vocab
-                            if any(set(p) <= found for p in phrases) for t in mentor}
-                           - set(in_title))
-            words = [t for k in keywords.get(page.doc, []) for t in termes(k)]
-            fields.append({"titre": heading + in_title, "page": page_terms,
-                           "mots" if index == 0 else "mots_page": words,
-                           "vocabulaire": extra, "texte": body})
+            docs.append(entry)
+            fields.append(field)
+    _ANALYSED.clear()  # only the pages of this index stay known
+    _ANALYSED.update(known)
     lengths = [len(f["texte"]) + 1 for f in fields]
     average = sum(lengths) / max(len(lengths), 1)
     postings: dict[str, list[tuple[int, float]]] = {}

@@ -90,7 +90,7 @@ class Preview:
         jobs = outputs.plan(corpus, {"fiches", "documents", "kits", "livre-blanc"})
         templates = Templates(corpus)
         templates.env.bytecode_cache = self.compiled  # the project's templates, compiled once
-        builder = SiteBuilder(corpus, templates, {j.path: j.label for j in jobs})
+        builder = SiteBuilder(corpus, templates, outputs.published(jobs))
         self.stage.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.stage) as fresh:
             builder.write_docs(Path(fresh))
@@ -512,6 +512,7 @@ def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
         while True:
             if not pending.wait(timeout=0.5):
                 continue
+            pending.clear()
             time.sleep(SETTLE_S)
             while pending.is_set():  # until the burst of writes ends
                 pending.clear()
