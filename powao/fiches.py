@@ -173,15 +173,11 @@ def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | Non
                      keep=in_binder)
 
 
-def prepare_kit(t: Templates, ident: str, edition: str = "public") -> None:
+def prepare_kit(t: Templates, ident: str, edition: str = "public",
+                keys: dict[str, str] | None = None) -> None:
     """Lay out (and keep in memory) the fiches of a cycle's binder, so that its next
     assembly lays out only what changed (the live preview does it while idle)."""
-    from .pdf import lay_out
-    root = t.corpus.root
-    base_url = (root / "templates" / "print").as_uri() + "/"
-    for seance in t.corpus.cycles[ident].seances:
-        html = fiche_html(t, t.corpus.ateliers[seance.atelier], edition=edition)
-        lay_out(html, root, base_url, f"{seance.atelier}.pdf", keep=True)
+    _session_fiches(t, ident, edition, keys or {})
 
 
 def _securite(t: Templates) -> tuple[Any, str]:
@@ -242,13 +238,13 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
 
 def build_kit(t: Templates, kind: str, ident: str, target: Path,
               edition: str = "public", findings: list | None = None,
-              assemble: bool = True) -> int:
+              assemble: bool = True, keys: dict[str, str] | None = None) -> int:
     """A binder. A cycle's is assembled from its fiches' laid-out pages (`assemble_kit`);
     `assemble=False` lays the whole binder out as one document (the reference the
     assembly is tested against, and its fallback)."""
     objet = t.corpus.cycles[ident] if kind == "cycle" else t.corpus.parcours[ident]
     if kind == "cycle" and assemble:
-        binder = assemble_kit(t, ident, target, edition, findings)
+        binder = assemble_kit(t, ident, target, edition, findings, keys)
         if binder is not None:
             return binder
     return write_pdf(kit_html(t, kind, ident, edition), target, t.corpus.root,
@@ -317,8 +313,15 @@ def session_pages(document) -> list[dict[str, Any]]:
     return groups
 
 
+# A fiche's HTML by the dependency key of its job (`keys` of assemble_kit), kept by the
+# render process: the fiches of a binder unchanged since its last assembly are neither
+# written again nor laid out again (their layouts are kept by pdf.lay_out).
+_FICHE_HTML: dict[str, str] = {}
+
+
 def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public",
-                 findings: list | None = None) -> int | None:
+                 findings: list | None = None, keys: dict[str, str] | None = None
+                 ) -> int | None:
     """A cycle's binder made of its fiches' laid-out pages, each fiche laid out once
     (and kept by the render process: a cycle workshop edit lays out one fiche again).
 
@@ -339,10 +342,8 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
     base_url = (root / "templates" / "print").as_uri() + "/"
     cycle = corpus.cycles[ident]
     parts, habillage = [], []
-    for n, seance in enumerate(cycle.seances, start=1):
-        atelier = corpus.ateliers[seance.atelier]
-        html = fiche_html(t, atelier, edition=edition)
-        document = lay_out(html, root, base_url, f"{seance.atelier}.pdf", keep=True)
+    for n, (atelier, html, document) in enumerate(
+            _session_fiches(t, ident, edition, keys or {}), start=1):
         share_fiche(document, html, root, base_url, atelier.src.rel)
         parts.append((f"seance-{n}--", html, document))
         habillage.append({"n": n, "atelier": atelier, "ancre": f"seance-{n}--atelier-{atelier.id}",
@@ -356,6 +357,29 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
     if findings is not None:  # the print preflight, on the binder's pages
         findings += inspect(binder, root, cycle.src.rel)
     return write_document(binder, target, frame_html + "".join(h for _p, h, _d in parts))
+
+
+def _session_fiches(t: Templates, ident: str, edition: str,
+                    keys: dict[str, str]) -> list[tuple[m.Atelier, str, Any]]:
+    """Each session's workshop, fiche HTML (kept by its job's key) and laid-out fiche
+    (kept by pdf.lay_out)."""
+    from .pdf import lay_out
+    root = t.corpus.root
+    base_url = (root / "templates" / "print").as_uri() + "/"
+    found = []
+    for seance in t.corpus.cycles[ident].seances:
+        atelier = t.corpus.ateliers[seance.atelier]
+        key = keys.get(seance.atelier)
+        html = _FICHE_HTML.get(key) if key else None
+        if html is None:
+            html = fiche_html(t, atelier, edition=edition)
+            if key:
+                _FICHE_HTML[key] = html
+                while len(_FICHE_HTML) > 64:
+                    del _FICHE_HTML[next(iter(_FICHE_HTML))]
+        found.append((atelier, html,
+                      lay_out(html, root, base_url, f"{seance.atelier}.pdf", keep=True)))
+    return found
 
 
 def _dress(frame, parts: list) -> list | None:

@@ -275,11 +275,22 @@ def prepare(job: Job, corpus_bytes: bytes = b"") -> bool:
         _use_corpus(corpus_bytes)
     try:
         if job.kind == "kit-cycle":
-            fiches.prepare_kit(_templates(), job.ident,
-                               _state["options"].get("edition", "public"))
+            edition = _state["options"].get("edition", "public")
+            fiches.prepare_kit(_templates(), job.ident, edition,
+                               _session_keys(_templates().corpus, job.ident, edition))
     except Exception:  # only a head start: the binder's own render will say what fails
         return False
     return True
+
+
+def _session_keys(corpus: Corpus, ident: str, edition: str) -> dict[str, str]:
+    """The key of each session's fiche in a cycle's binder (the dependency key of a fiche
+    job): a render process that wrote its HTML for an earlier assembly reuses it."""
+    code = code_fingerprint(corpus.root)
+    return {s.atelier: dependency_key(corpus, Job("fiche", s.atelier, Urls.fiche(s.atelier),
+                                                  corpus.ateliers[s.atelier].src.rel),
+                                      {"edition": edition}, code)
+            for s in corpus.cycles[ident].seances}
 
 
 def _templates():
@@ -311,7 +322,8 @@ def render(job: Job, out: Path, findings: list | None = None) -> int:
         atelier = templates.corpus.ateliers[job.ident]
         return fiches.build_documents(templates, atelier, target, edition, findings)
     if job.kind == "kit-cycle":
-        return fiches.build_kit(templates, "cycle", job.ident, target, edition, findings)
+        return fiches.build_kit(templates, "cycle", job.ident, target, edition, findings,
+                                keys=_session_keys(templates.corpus, job.ident, edition))
     if job.kind == "kit-parcours":
         return fiches.build_kit(templates, "parcours", job.ident, target, edition, findings)
     if job.kind == "livre":
