@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -98,7 +99,10 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     root = t.corpus.root
     base_url = (root / "templates" / "print").as_uri() + "/"
     plain = documents_html(t, atelier, serrage={})
-    key = hashlib.sha256((plain + toolchain_fingerprint(root)).encode()).hexdigest()
+    # Source line numbers (data-source, for the preflight's messages) shape nothing: an
+    # edit above the handouts keeps their measure.
+    shape = re.sub(r' data-source="[^"]*"', "", plain)
+    key = hashlib.sha256((shape + toolchain_fingerprint(root)).encode()).hexdigest()
     if key in _fits:
         return _fits[key]
     memo = root / ".cache" / "pdf" / f"serrage-{key}.json"
@@ -349,7 +353,8 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
         habillage.append({"n": n, "atelier": atelier, "ancre": f"seance-{n}--atelier-{atelier.id}",
                           "groupes": session_pages(document)})
     frame_html = kit_html(t, "cycle", ident, edition, habillage=habillage)
-    frame = lay_out(frame_html, root, base_url, target.name)
+    # Kept: an edit that changes no session's pages nor the front matter lays out none.
+    frame = lay_out(frame_html, root, base_url, target.name, keep=True)
     pages = _dress(frame, parts)
     if pages is None:
         return None

@@ -184,7 +184,7 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
 # Laid-out documents kept by a render process (see `lay_out`): a binder is assembled
 # from the pages of the fiches it contains instead of laying them out again.
 _LAID_OUT: dict[str, object] = {}
-KEEP_LAID_OUT = 24  # documents; a fiche's box tree is a few MiB
+KEEP_LAID_OUT = 32  # documents; a fiche's box tree is a few MiB
 
 
 def lay_out(document_html: str, root: Path, base_url: str, name: str, key: str = "",

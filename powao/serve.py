@@ -8,8 +8,9 @@ templates compiled once for the whole session (its documented dirty mode; a full
 MkDocs build, into a fresh folder swapped in, only when the navigation, a title or
 the tags changed). The browser is told to reload as soon as the pages are there.
 
-Then the PDFs: only those whose sources changed are rendered, by render processes
-kept alive between edits. While one renders, the previous one is still served (the
+The PDFs start as soon as the new content is checked, before the pages are rebuilt:
+only those whose sources changed are rendered, by render processes kept alive
+between edits, at a lower priority than the pages (they use the other cores). While one renders, the previous one is still served (the
 links to it are marked « mise à jour en cours ») and the new one replaces it in
 one rename when ready; the browser reloads again. A content error is printed and
 the last good preview stays on screen. Ctrl+C stops everything at once.
@@ -67,8 +68,10 @@ class Preview:
         self.active: list = []                      # renderings not yet collected
 
     # -- pages first -----------------------------------------------------------------
-    def pages(self) -> bool:
-        """Bring the served pages up to date; False (errors printed) if content is wrong."""
+    def pages(self, then=None) -> bool:
+        """Bring the served pages up to date; False (errors printed) if content is wrong.
+        `then` (the PDFs) is started as soon as the content is known good: the render
+        processes, at a lower priority, use the other cores while the pages are built."""
         from . import outputs
         from .content import load_and_check
         from .site import SiteBuilder
@@ -88,6 +91,9 @@ class Preview:
             self.tell([f"Erreur : {exc}"])
             return False
         jobs = outputs.plan(corpus, {"fiches", "documents", "kits", "livre-blanc"})
+        if then is not None:
+            self.corpus, self.jobs = corpus, jobs
+            then()
         templates = Templates(corpus)
         templates.env.bytecode_cache = self.compiled  # the project's templates, compiled once
         builder = SiteBuilder(corpus, templates, outputs.published(jobs))
@@ -106,6 +112,8 @@ class Preview:
             rebuilt = self._site(config, changed)
             print(f"Aperçu : {rebuilt} en {time.perf_counter() - start:.1f} s.",
                   file=sys.stderr, flush=True)
+        elif then is not None:
+            self.reload()  # no page changed: still show the PDFs being updated
         return True
 
     def _site(self, config: dict, changed: list[str]) -> str:
@@ -150,9 +158,10 @@ class Preview:
         return what
 
     # -- then the PDFs ---------------------------------------------------------------
-    def pdfs(self) -> None:
+    def pdfs(self, tell: bool = True) -> None:
         """Start bringing the PDFs up to date (only those whose sources changed);
-        returns at once, each PDF is swapped in when ready."""
+        returns at once, each PDF is swapped in when ready. `tell`: reload the pages
+        now (they mark the PDFs being updated); else the pages' own update does it."""
         from . import outputs
         corpus, jobs = self.corpus, self.jobs  # the latest good content
         if corpus is None:
@@ -201,7 +210,8 @@ class Preview:
                 self.updating[job.path] = self.updating.get(job.path, 0) + 1
             self.active.append(rendering)
         print(f"Aperçu : rendu de {rendering.total} PDF…", file=sys.stderr, flush=True)
-        self.reload()  # the pages show which PDFs are being updated
+        if tell:
+            self.reload()  # the pages show which PDFs are being updated
         threading.Thread(target=self._collect, args=(rendering, todo, report, out, published),
                          daemon=True).start()
 
@@ -300,8 +310,7 @@ class Preview:
     def update(self) -> None:
         """After a save. Whatever goes wrong, the preview keeps running and says so."""
         try:
-            if self.pages():
-                self.pdfs()
+            self.pages(then=lambda: self.pdfs(tell=False))
         except Exception as exc:  # a bug of the toolchain must not stop the preview
             from .errors import working_on
             message = (f"Erreur interne de la chaîne de publication ({exc.__class__.__name__}) "
