@@ -113,29 +113,37 @@ def _job_inputs(corpus: Corpus, job: Job) -> list[Path]:
     return sorted(p for p in wp.rglob("*") if p.is_file())
 
 
-def dependency_key(corpus: Corpus, job: Job, options: dict, code: str = "") -> str:
-    """Hash of everything the PDF depends on, computed without rendering it."""
+def dependency_keys(corpus: Corpus, jobs: list[Job], options: dict,
+                    code: str = "") -> dict[Job, str]:
+    """Hash of everything each PDF depends on, computed without rendering it. What every
+    PDF depends on is hashed once, then each job's own inputs."""
     from .markup import scan
     digest = hashlib.sha256((code or code_fingerprint(corpus.root)).encode())
     # Unset options are left out: the preview and a build share their cache.
     digest.update(json.dumps({k: v for k, v in options.items() if v}, sort_keys=True,
                              default=str).encode())
-    digest.update(f"{job}|{build_epoch()}".encode())
+    digest.update(f"{build_epoch()}".encode())
     # Titles and publication state of every item: cross-references print them.
     for kind in ("pages", "ateliers", "cycles", "parcours", "modules", "chapitres"):
         for ident, item in sorted(getattr(corpus, kind).items()):
             digest.update(f"{kind}/{ident}/{item.titre}/{item.statut}/{item.diffusion}".encode())
-    inputs = _shared_inputs(corpus) + _job_inputs(corpus, job)
-    hash_files(inputs, digest)
-    for path in inputs:  # images and files the sources point at
-        if path.suffix == ".md" and path.is_file():
-            text = path.read_text(encoding="utf-8")
-            for token in scan(text, 1):
-                if token.kind in ("image", "link") and ":" not in token.value:
-                    target = (path.parent / token.value.split("#")[0]).resolve()
-                    if target.is_file() and target.is_relative_to(corpus.root):
-                        hash_files([target], digest)
-    return digest.hexdigest()
+    hash_files(_shared_inputs(corpus), digest)
+    keys: dict[Job, str] = {}
+    for job in jobs:
+        own = digest.copy()
+        own.update(f"{job}".encode())
+        inputs = _job_inputs(corpus, job)
+        hash_files(inputs, own)
+        for path in inputs:  # images and files the sources point at
+            if path.suffix == ".md" and path.is_file():
+                text = path.read_text(encoding="utf-8")
+                for token in scan(text, 1):
+                    if token.kind in ("image", "link") and ":" not in token.value:
+                        target = (path.parent / token.value.split("#")[0]).resolve()
+                        if target.is_file() and target.is_relative_to(corpus.root):
+                            hash_files([target], own)
+        keys[job] = own.hexdigest()
+    return keys
 
 
 def _cached(root: Path, key: str) -> tuple[Path, Path]:
@@ -287,10 +295,11 @@ def _session_keys(corpus: Corpus, ident: str, edition: str) -> dict[str, str]:
     """The key of each session's fiche in a cycle's binder (the dependency key of a fiche
     job): a render process that wrote its HTML for an earlier assembly reuses it."""
     code = code_fingerprint(corpus.root)
-    return {s.atelier: dependency_key(corpus, Job("fiche", s.atelier, Urls.fiche(s.atelier),
-                                                  corpus.ateliers[s.atelier].src.rel),
-                                      {"edition": edition}, code)
+    jobs = {s.atelier: Job("fiche", s.atelier, Urls.fiche(s.atelier),
+                           corpus.ateliers[s.atelier].src.rel)
             for s in corpus.cycles[ident].seances}
+    keys = dependency_keys(corpus, list(jobs.values()), {"edition": edition}, code)
+    return {ident: keys[job] for ident, job in jobs.items()}
 
 
 def _templates():
@@ -401,9 +410,8 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
     """Copy into `out` every PDF whose dependencies did not change since it was last
     rendered (its page count goes to `pages`); returns the others with their keys."""
     todo: dict[Job, str] = {}
-    code = code_fingerprint(root)
-    for job in jobs:
-        key = dependency_key(corpus, job, options, code)
+    keys = dependency_keys(corpus, jobs, options, code_fingerprint(root))
+    for job, key in keys.items():
         cached, pages_file = _cached(root, key)
         count = recall(cached, pages_file, out / job.path)
         # Extra outputs (the livre blanc's printer variant and EPUB) come back with it.
@@ -416,9 +424,10 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
                 report.extend(f.problem() for f in recall_findings(pages_file))
         else:
             todo[job] = key
-    if len(todo) < len(jobs):
-        print(f"PDF : {len(jobs) - len(todo)}/{len(jobs)} inchangés, repris du cache",
-              file=sys.stderr)
+    if len(todo) < len(jobs):  # PDF files, a fiche's handout pack included
+        files = {job: sum(p.endswith(".pdf") for p in (job.path, *job.extras)) for job in jobs}
+        print(f"PDF : {sum(n for j, n in files.items() if j not in todo)}/"
+              f"{sum(files.values())} inchangés, repris du cache", file=sys.stderr)
     return todo
 
 

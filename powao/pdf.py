@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .base import atomic_write, build_date, build_epoch, copy_file, file_sha256, hash_files
+from .base import (atomic_write, build_date, build_epoch, copy_file, file_sha256,
+                   hash_files, renderer_versions)
 from .errors import BuildError
 
 FOOTNOTE_DIV = re.compile(r'<div class="footnote">.*?</div>\s*$', re.S)
@@ -132,9 +133,7 @@ def toolchain_fingerprint(root: Path) -> str:
     """Everything besides the HTML that shapes a PDF: print CSS, fonts, the renderer.
     Memoised per render process (a process lives for one build only)."""
     if root not in _fingerprints:
-        import pydyf
-        import weasyprint
-        digest = hashlib.sha256(f"{weasyprint.__version__}|{pydyf.__version__}".encode())
+        digest = hashlib.sha256(renderer_versions().encode())
         for folder in ("templates/print", "templates/stylesheets", "templates/fonts"):
             for path in sorted((root / folder).rglob("*")):
                 if path.is_file():

@@ -44,8 +44,8 @@ def test_no_change_rebuild_does_no_pdf_work(projet, capsys):
     build(projet, capsys)
     before = snapshot(projet)
     err = build(projet, capsys)
-    # 2 fiches, their 2 handout packs, 2 binders, the livre blanc
-    assert "PDF : 7/7 inchangés, repris du cache" in err
+    # 2 fiches, their 2 handout packs, 2 binders, the livre blanc and its printer PDF
+    assert "PDF : 8/8 inchangés, repris du cache" in err
     assert not re.search(r"PDF \d+/\d+ : ", err)  # no render at all
     assert changed(before, snapshot(projet)) == set()
 
