@@ -406,12 +406,17 @@ def give_back_memory() -> None:
 
 
 def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Corpus,
-               pages: dict[str, int], report: Report | None = None) -> dict[Job, str]:
+               pages: dict[str, int], report: Report | None = None,
+               published: dict[str, str] | None = None) -> dict[Job, str]:
     """Copy into `out` every PDF whose dependencies did not change since it was last
-    rendered (its page count goes to `pages`); returns the others with their keys."""
+    rendered (its page count goes to `pages`); returns the others with their keys.
+    `published` (the live preview): the key of each PDF already published, which is
+    left as it is; filled with the keys of the PDFs copied."""
     todo: dict[Job, str] = {}
     keys = dependency_keys(corpus, jobs, options, code_fingerprint(root))
     for job, key in keys.items():
+        if published is not None and published.get(job.path) == key:
+            continue
         cached, pages_file = _cached(root, key)
         count = recall(cached, pages_file, out / job.path)
         # Extra outputs (the livre blanc's printer variant and EPUB) come back with it.
@@ -420,11 +425,13 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
                 count = None
         if count is not None:
             pages[job.path] = count
+            if published is not None:
+                published[job.path] = key
             if report is not None:  # a cached PDF still reports what its preflight found
                 report.extend(f.problem() for f in recall_findings(pages_file))
         else:
             todo[job] = key
-    if len(todo) < len(jobs):  # PDF files, a fiche's handout pack included
+    if len(todo) < len(jobs) and published is None:  # PDF files, handout packs included
         files = {job: sum(p.endswith(".pdf") for p in (job.path, *job.extras)) for job in jobs}
         print(f"PDF : {sum(n for j, n in files.items() if j not in todo)}/"
               f"{sum(files.values())} inchangés, repris du cache", file=sys.stderr)
@@ -458,13 +465,15 @@ class Rendering:
     def __init__(self, root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
                  report: Report, corpus: Corpus | None = None,
                  pool: ProcessPoolExecutor | None = None, on_done=None,
-                 long_pool: ProcessPoolExecutor | None = None) -> None:
+                 long_pool: ProcessPoolExecutor | None = None,
+                 published: dict[str, str] | None = None) -> None:
         import pickle
         self.report, self.on_done = report, on_done
         self.pages: dict[str, int] = {}
         self.start = time.perf_counter()
-        keys = from_cache(root, jobs, out, options, corpus, self.pages, report) \
+        keys = from_cache(root, jobs, out, options, corpus, self.pages, report, published) \
             if corpus is not None else dict.fromkeys(jobs, "")
+        self.keys = keys
         self.total, self.futures, self.owned = len(keys), [], pool is None
         self.jobs = list(keys)  # those the render processes are given
         self.waiting: dict = {}

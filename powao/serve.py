@@ -38,6 +38,9 @@ from .errors import ContentError, PowaoError, Report
 OPTIONS = {"edition": "public"}
 WATCHED = ("content", "workshops", "trainings", "whitepaper", "templates", "mkdocs.yml")
 SETTLE_S = 0.1  # editors write a file in several steps: wait for the burst to end
+# The render processes' priority: the lowest, so that the pages, built meanwhile by the
+# main process, get a core whenever they need one.
+PDF_NICE = 19
 
 
 class Preview:
@@ -62,6 +65,8 @@ class Preview:
         self.epoch = int(time.time() * 1000)      # a new server makes old tabs reload
         self.changed = threading.Condition()
         self.lock = threading.Lock()               # guards `updating` and `latest`
+        self.submitting = threading.Lock()         # one pdfs() at a time
+        self.published: dict[str, str] = {}        # PDF path -> dependency key served
         self.updating: dict[str, int] = {}         # PDF path -> renders in progress
         self.latest: dict[str, int] = {}           # PDF path -> newest render submitted
         self.renders = 0
@@ -98,8 +103,13 @@ class Preview:
         templates.env.bytecode_cache = self.compiled  # the project's templates, compiled once
         builder = SiteBuilder(corpus, templates, outputs.published(jobs))
         self.stage.mkdir(parents=True, exist_ok=True)
+        index = self.docs / builder.INDEX_JS
+        later = index.is_file()  # the search index after the pages (the previous meanwhile)
         with tempfile.TemporaryDirectory(dir=self.stage) as fresh:
-            builder.write_docs(Path(fresh))
+            site_pages = builder.write_docs(Path(fresh), index=not later)
+            if later:
+                (Path(fresh) / builder.INDEX_JS).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(index, Path(fresh) / builder.INDEX_JS)
             script = Path(fresh) / "assets" / "javascripts" / "apercu.js"
             script.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.root / "templates" / "apercu" / "apercu.js", script)
@@ -114,6 +124,14 @@ class Preview:
                   file=sys.stderr, flush=True)
         elif then is not None:
             self.reload()  # no page changed: still show the PDFs being updated
+        if later:  # pages served: now the search index, in the docs and the served site
+            text = builder.search_index(site_pages)
+            for folder in (self.docs, self.site_dir):
+                target = folder / builder.INDEX_JS
+                if target.is_file() and target.read_text(encoding="utf-8") != text:
+                    tmp = target.with_name(f".{target.name}.tmp")
+                    tmp.write_text(text, encoding="utf-8")
+                    os.replace(tmp, target)
         return True
 
     def _site(self, config: dict, changed: list[str]) -> str:
@@ -158,12 +176,27 @@ class Preview:
         return what
 
     # -- then the PDFs ---------------------------------------------------------------
-    def pdfs(self, tell: bool = True) -> None:
+    def pdfs_meanwhile(self) -> None:
+        """Start the PDFs beside the pages: the render processes are (re)started here,
+        by the main thread (they die with the thread that starts them); the cache
+        lookups and submissions go on in a thread while the pages are built."""
+        self._start_pool()
+        corpus, jobs = self.corpus, self.jobs
+        threading.Thread(target=self.pdfs, kwargs={"tell": False, "content": (corpus, jobs)},
+                         daemon=True).start()
+
+    def pdfs(self, tell: bool = True, content: tuple | None = None) -> None:
         """Start bringing the PDFs up to date (only those whose sources changed);
         returns at once, each PDF is swapped in when ready. `tell`: reload the pages
-        now (they mark the PDFs being updated); else the pages' own update does it."""
+        now (they mark the PDFs being updated); else the pages' own update does it.
+        `content`: (corpus, jobs) to render, else the latest good content."""
+        if content is None:  # called by the main thread
+            self._start_pool()
+        with self.submitting:  # one save's PDFs after the other's
+            self._pdfs(tell, *(content or (self.corpus, self.jobs)))
+
+    def _pdfs(self, tell: bool, corpus, jobs) -> None:
         from . import outputs
-        corpus, jobs = self.corpus, self.jobs  # the latest good content
         if corpus is None:
             return
         self.pdf_root.mkdir(parents=True, exist_ok=True)
@@ -171,7 +204,6 @@ class Preview:
         for old in self.pdf_root.rglob("*"):  # a workshop was removed
             if old.is_file() and old not in planned:
                 old.unlink()
-        self._start_pool()
         # What an earlier save asked for and no process has started yet is asked again
         # below if still needed, after the PDFs of this save: the fiches first.
         self.renders += 1
@@ -195,10 +227,11 @@ class Preview:
                 shutil.copyfile(out / path, tmp)
                 os.replace(tmp, target)  # a request meanwhile gets the previous one whole
             published.append(job)
+            self.published[job.path] = rendering.keys.get(job, "")
         # Unchanged PDFs come from the cache at once; the others go to the pool.
         rendering = outputs.Rendering(self.root, jobs, out, OPTIONS, self.workers, report,
                                       corpus, pool=self.pool, on_done=publish,
-                                      long_pool=self.long_pool)
+                                      long_pool=self.long_pool, published=self.published)
         if (out / "pdf").is_dir():
             sync(out / "pdf", self.pdf_root / "pdf", delete=False)
         if not rendering.total:
@@ -258,10 +291,10 @@ class Preview:
             self._stop_pools()
         if self.pool is None:
             fiches = max(1, self.workers - 1)
-            self.pool = outputs.new_pool(self.root, OPTIONS, fiches, nice=4)
+            self.pool = outputs.new_pool(self.root, OPTIONS, fiches, nice=PDF_NICE)
             outputs._pools.append(self.pool)
             if self.workers > 1:
-                self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=4)
+                self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=PDF_NICE)
                 outputs._pools.append(self.long_pool)
             self.code = code
             with outputs.starting_workers():  # all of them now, Ctrl+C blocked meanwhile
@@ -310,7 +343,7 @@ class Preview:
     def update(self) -> None:
         """After a save. Whatever goes wrong, the preview keeps running and says so."""
         try:
-            self.pages(then=lambda: self.pdfs(tell=False))
+            self.pages(then=self.pdfs_meanwhile)
         except Exception as exc:  # a bug of the toolchain must not stop the preview
             from .errors import working_on
             message = (f"Erreur interne de la chaîne de publication ({exc.__class__.__name__}) "

@@ -404,7 +404,11 @@ class SiteBuilder:
         return [n for n in nav if n]
 
     # -- writing ------------------------------------------------------------------------
-    def write_docs(self, docs: Path) -> list[SitePage]:
+    INDEX_JS = "assets/javascripts/recherche-index.js"
+
+    def write_docs(self, docs: Path, index: bool = True) -> list[SitePage]:
+        """The docs tree MkDocs builds; `index=False`: without the search index (the
+        live preview writes it after the pages, see `search_index`)."""
         pages = self.pages()
         for page in pages:
             path = docs / page.doc
@@ -427,15 +431,19 @@ class SiteBuilder:
         overrides = docs.parent / (docs.name + "-theme")
         shutil.rmtree(overrides, ignore_errors=True)
         shutil.copytree(root / "templates" / "site" / "theme", overrides)
+        if index:
+            (docs / self.INDEX_JS).parent.mkdir(parents=True, exist_ok=True)
+            (docs / self.INDEX_JS).write_text(self.search_index(pages), encoding="utf-8")
+        return pages
+
+    def search_index(self, pages: list[SitePage]) -> str:
+        """The site search's index, as the script the pages load."""
         from .recherche import build_index, index_script
         keywords = {self.urls.doc("atelier", aid): [*a.mots_cles, *a.etiquettes]
                     for aid, a in self.corpus.ateliers.items()}
-        (docs / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
-        (docs / "assets" / "javascripts" / "recherche-index.js").write_text(
-            index_script(build_index([p for p in pages if p.doc != self.TAGS_DOC],
-                                     self.corpus.vocabulaire, keywords,
-                                     self.search_boosts())), encoding="utf-8")
-        return pages
+        return index_script(build_index([p for p in pages if p.doc != self.TAGS_DOC],
+                                        self.corpus.vocabulaire, keywords,
+                                        self.search_boosts()))
 
     SAFETY_BOOST = 1.5
 

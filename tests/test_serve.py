@@ -61,6 +61,15 @@ def test_preview_updates_the_page_and_its_pdf_after_an_edit(tmp_path):
             time.sleep(0.5)
         assert "Planifier sa semaine avec un agenda." in fetch(url)
         assert "Planifier sa semaine avec un agenda." in pdf_text(fetch_bytes(pdf_url))
+        # The site search finds the new word too (its index is written after the page).
+        index = f"http://127.0.0.1:{port}/assets/javascripts/recherche-index.js"
+        assert "zorglub" not in fetch(index)
+        projet.replace("workshops/organiser-sa-semaine.md", "## Pourquoi cet atelier\n",
+                       "## Pourquoi cet atelier\n\nZorglubien.\n")
+        deadline = time.time() + 60
+        while time.time() < deadline and "zorglub" not in fetch(index):
+            time.sleep(0.3)
+        assert "zorglub" in fetch(index)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
