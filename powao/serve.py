@@ -65,7 +65,6 @@ class Preview:
         self.epoch = int(time.time() * 1000)      # a new server makes old tabs reload
         self.changed = threading.Condition()
         self.lock = threading.Lock()               # guards `updating` and `latest`
-        self.submitting = threading.Lock()         # one pdfs() at a time
         self.published: dict[str, str] = {}        # PDF path -> dependency key served
         self.updating: dict[str, int] = {}         # PDF path -> renders in progress
         self.latest: dict[str, int] = {}           # PDF path -> newest render submitted
@@ -176,29 +175,17 @@ class Preview:
         return what
 
     # -- then the PDFs ---------------------------------------------------------------
-    def pdfs_meanwhile(self) -> None:
-        """Start the PDFs beside the pages: the render processes are (re)started here,
-        by the main thread (they die with the thread that starts them); the cache
-        lookups and submissions go on in a thread while the pages are built."""
-        self._start_pool()
-        corpus, jobs = self.corpus, self.jobs
-        threading.Thread(target=self.pdfs, kwargs={"tell": False, "content": (corpus, jobs)},
-                         daemon=True).start()
-
-    def pdfs(self, tell: bool = True, content: tuple | None = None) -> None:
+    def pdfs(self, tell: bool = True) -> None:
         """Start bringing the PDFs up to date (only those whose sources changed);
         returns at once, each PDF is swapped in when ready. `tell`: reload the pages
         now (they mark the PDFs being updated); else the pages' own update does it.
-        `content`: (corpus, jobs) to render, else the latest good content."""
-        if content is None:  # called by the main thread
-            self._start_pool()
-        with self.submitting:  # one save's PDFs after the other's
-            self._pdfs(tell, *(content or (self.corpus, self.jobs)))
-
-    def _pdfs(self, tell: bool, corpus, jobs) -> None:
+        Called by the main thread: render processes die with the thread that starts
+        them, and a submission racing Ctrl+C's kill left an English traceback."""
         from . import outputs
+        corpus, jobs = self.corpus, self.jobs  # the latest good content
         if corpus is None:
             return
+        self._start_pool()
         self.pdf_root.mkdir(parents=True, exist_ok=True)
         planned = {self.pdf_root / path for job in jobs for path in (job.path, *job.extras)}
         for old in self.pdf_root.rglob("*"):  # a workshop was removed
@@ -343,7 +330,7 @@ class Preview:
     def update(self) -> None:
         """After a save. Whatever goes wrong, the preview keeps running and says so."""
         try:
-            self.pages(then=self.pdfs_meanwhile)
+            self.pages(then=lambda: self.pdfs(tell=False))
         except Exception as exc:  # a bug of the toolchain must not stop the preview
             from .errors import working_on
             message = (f"Erreur interne de la chaîne de publication ({exc.__class__.__name__}) "

@@ -746,7 +746,10 @@ _CURRENCY = re.compile(r"(\d)[ \t\u00a0\u202f\u2009]*+(?=[%‰€$£])")
 _DEGREES = re.compile(r"°(?<=[0-9]°)(?=[CF](?!\w))")
 _TIMES_GAP = " \u00a0\u202f" + _ZERO_WIDTH
 _TIMES = re.compile(f"x(?=[{_TIMES_GAP}]*\\d)")
-_FACTOR = re.compile(f"[{_TIMES_GAP}]*" r"\d+(?:[.,]\d+)?[\"″]?(?!\w|[.,:]\d)")
+# A factor may be followed by another « x » and number (« 1 x 4x4 »): the whole chain
+# becomes a product in one pass (typography stays idempotent).
+_FACTOR = re.compile(f"[{_TIMES_GAP}]*" r"\d+(?:[.,]\d+)?[\"″]?"
+                     f"(?!(?!x[{_TIMES_GAP}]*\\d)\\w|[.,:]\\d)")
 
 
 _TIMES_SPACES = re.compile(f"[{_TIMES_GAP}]+×[{_TIMES_GAP}]+")

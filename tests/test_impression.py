@@ -389,7 +389,7 @@ def test_workshop_page_links_its_handout_pack(tmp_path):
     projet = make_project(tmp_path / "p")
     corpus, _report = load_and_check(projet.root)
     jobs = outputs.plan(corpus, PDF_KINDS)
-    builder = SiteBuilder(corpus, Templates(corpus), {j.path: j.label for j in jobs})
+    builder = SiteBuilder(corpus, Templates(corpus), outputs.published(jobs))
     builder.write_docs(tmp_path / "docs")
     page = (tmp_path / "docs" / Urls(corpus).doc("atelier", "construire-son-reseau")).read_text(
         encoding="utf-8")
