@@ -39,7 +39,10 @@ class Job:
         return self.path.removeprefix("pdf/")
 
 
-def plan(corpus: Corpus, which: set[str]) -> list[Job]:
+def plan(corpus: Corpus, which: set[str], together: bool = True) -> list[Job]:
+    """The PDFs to make. `together`: a fiche's job also writes its handout pack (one
+    layout serves both); else (the live preview, where the fiche must come first) the
+    packs are jobs of their own."""
     jobs: list[Job] = []
     if "livre-blanc" in which and corpus.livre:
         jobs.append(Job("livre", "livre-blanc", Urls.LIVRE, corpus.livre.src.rel,
@@ -47,7 +50,7 @@ def plan(corpus: Corpus, which: set[str]) -> list[Job]:
     if "kits" in which:
         jobs += [Job("kit-cycle", i, Urls.kit(i), c.src.rel) for i, c in corpus.cycles.items()]
         jobs += [Job("kit-parcours", i, Urls.kit(i), p.src.rel) for i, p in corpus.parcours.items()]
-    both = {"fiches", "documents"} <= which
+    both = together and {"fiches", "documents"} <= which
     if "fiches" in which:
         jobs += [Job("fiche", i, Urls.fiche(i), a.src.rel, (Urls.documents(i),) if both else ())
                  for i, a in corpus.ateliers.items()]
@@ -486,12 +489,19 @@ class Rendering:
         self.pool = pool
         sent = pickle.dumps(corpus) if corpus is not None and not self.owned else b""
         try:
-            # `long_pool`: binders and the white paper go to their own process, which
-            # keeps the fiches a binder reuses (the live preview).
+            # `long_pool` (the live preview): binders and the white paper go to their own
+            # process, which keeps the fiches a binder reuses; so do the fiches of the
+            # cycles, laid out there once, before their binder, for both.
+            in_binder = {s.atelier for c in corpus.cycles.values() for s in c.seances} \
+                if long_pool is not None and corpus is not None else set()
+
+            def process(job: Job) -> ProcessPoolExecutor:
+                short = job.kind == "documents" or (job.kind == "fiche"
+                                                    and job.ident not in in_binder)
+                return pool if short or long_pool is None else long_pool
             with starting_workers():
-                self.futures = [
-                    (long_pool if long_pool and job.kind != "fiche" else pool).submit(
-                        _run, job, str(out), key, sent) for job, key in keys.items()]
+                self.futures = [process(job).submit(_run, job, str(out), key, sent)
+                                for job, key in keys.items()]
         except BaseException:
             self.close()
             raise

@@ -94,7 +94,8 @@ class Preview:
             print(f"Erreur : {exc}", file=sys.stderr)
             self.tell([f"Erreur : {exc}"])
             return False
-        jobs = outputs.plan(corpus, {"fiches", "documents", "kits", "livre-blanc"})
+        jobs = outputs.plan(corpus, {"fiches", "documents", "kits", "livre-blanc"},
+                            together=False)
         if then is not None:
             self.corpus, self.jobs = corpus, jobs
             then()
