@@ -416,8 +416,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", path + "/")
             self.end_headers()
             return
-        status = 200
+        status, etag = 200, ""
         try:
+            if not file.name.endswith(".html") and file is not preview.state:
+                # A file is known by its time and size (PDFs are swapped in by a rename):
+                # a viewer, or a tab polling a PDF, gets « 304 » until it changes.
+                info = file.stat()
+                etag = f'"{info.st_mtime_ns:x}-{info.st_size:x}"'
+                if etag == self.headers.get("If-None-Match"):
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Cache-Control", "no-cache")
+                    self.end_headers()
+                    return
             data = file.read_bytes()  # one open: a PDF swapped in meanwhile is not mixed
         except OSError:
             status, file = 404, preview.site_dir / "404.html"
@@ -435,7 +446,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        if etag and status == 200:
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")  # always asked again, cheaply
+        else:
+            self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if body:
             self.wfile.write(data)

@@ -35,6 +35,17 @@ def fetch(url: str, timeout: float = 60) -> str:
     return fetch_bytes(url, timeout).decode("utf-8")
 
 
+def status(url: str, etag: str = "") -> tuple[int, str]:
+    """The status and ETag of a request (conditional with `etag`)."""
+    import urllib.error
+    request = urllib.request.Request(url, headers={"If-None-Match": etag} if etag else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("ETag", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("ETag", "")
+
+
 def pdf_text(data: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode("utf-8")
@@ -52,6 +63,8 @@ def test_preview_updates_the_page_and_its_pdf_after_an_edit(tmp_path):
         assert "Planifier sa semaine." in page
         assert 'href="../../pdf/fiches/organiser-sa-semaine.pdf"' in page  # download button
         assert "Planifier sa semaine." in pdf_text(fetch_bytes(pdf_url, timeout=120))
+        etag = status(pdf_url)[1]
+        assert etag and status(pdf_url, etag) == (304, etag)  # unchanged: not sent again
         projet.replace("workshops/organiser-sa-semaine.md", "resume: Planifier sa semaine.",
                        "resume: Planifier sa semaine avec un agenda.")
         deadline = time.time() + 60
@@ -61,6 +74,7 @@ def test_preview_updates_the_page_and_its_pdf_after_an_edit(tmp_path):
             time.sleep(0.5)
         assert "Planifier sa semaine avec un agenda." in fetch(url)
         assert "Planifier sa semaine avec un agenda." in pdf_text(fetch_bytes(pdf_url))
+        assert status(pdf_url, etag)[0] == 200  # the new one, to whoever had the old one
         # The site search finds the new word too (its index is written after the page).
         index = f"http://127.0.0.1:{port}/assets/javascripts/recherche-index.js"
         assert "zorglub" not in fetch(index)
