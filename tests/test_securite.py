@@ -191,6 +191,12 @@ def test_pdfs_show_the_payload_as_text(hostile_site):
     assert f"<{TAG} data-x=1>Canari</{TAG}>" in text.replace("\n", "")
     meta = PdfReader(str(fiche)).metadata
     assert PAYLOAD in (meta.title or "")  # PDF metadata: the exact text, nothing else
+    # The cycle binder, assembled from the fiches: its frame carries each page's footer
+    # text and running head (the hostile titles) as attribute values, printed as text.
+    kit = hostile_site / "pdf" / "kits" / "cycle-test.pdf"
+    pages = [(p.extract_text() or "").replace("\n", "") for p in PdfReader(str(kit)).pages]
+    heads = [t for t in pages if f"Construire son réseau {PAYLOAD}" in t and "· Séance" in t]
+    assert heads and all(f"<{TAG} data-x=1>Canari</{TAG}>" in t for t in heads)
 
 
 def test_epub_holds_the_payload_as_text(hostile_site):
