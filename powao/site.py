@@ -528,15 +528,23 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, dirty: bool = False,
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    config_path.write_text(yaml.safe_dump(portable(config, config_path.parent),
-                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
+    settings = portable(config, config_path.parent)
+    config_path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
+                           encoding="utf-8")  # the whole config, as another engine reads it
+    # MkDocs itself is given the settings as a dict (load_config's overrides) and a file
+    # beside that one holding only the name it requires: its pure-Python YAML loader
+    # took a tenth of a second per run, most of a preview's MkDocs step.
+    settings = {k: v for k, v in settings.items() if v is not None}  # None: unset, alike
+    short = config_path.with_name(f".{config_path.stem}-nom.yml")
+    short.write_text(yaml.safe_dump({"site_name": settings["site_name"]}, allow_unicode=True),
+                     encoding="utf-8")
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     previous = log.level
     log.setLevel(logging.WARNING)
     try:
-        cfg = load_config(str(config_path))
+        cfg = load_config(str(short), **settings)
         if compiled is not None:
             if not dirty:  # a dirty build has the settings of the last full one
                 compiled.listing.clear()
