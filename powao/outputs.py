@@ -422,7 +422,8 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
             continue
         cached, pages_file = _cached(root, key)
         count = recall(cached, pages_file, out / job.path)
-        # Extra outputs (the livre blanc's printer variant and EPUB) come back with it.
+        # Extra outputs (a fiche's handout pack, the livre blanc's printer PDF and EPUB)
+        # come back with it.
         for extra, cached_extra, meta in _cached_extras(root, key, job):
             if count is not None and recall(cached_extra, meta, out / extra) is None:
                 count = None

@@ -10,9 +10,10 @@ the tags changed). The browser is told to reload as soon as the pages are there.
 
 The PDFs start as soon as the new content is checked, before the pages are rebuilt:
 only those whose sources changed are rendered, by render processes kept alive
-between edits, at a lower priority than the pages (they use the other cores). While one renders, the previous one is still served (the
-links to it are marked « mise à jour en cours ») and the new one replaces it in
-one rename when ready; the browser reloads again. A content error is printed and
+between edits, at a lower priority than the pages (they use the other cores). While
+one renders, the previous one is still served (the links to it are marked « mise à
+jour en cours ») and the new one replaces it in one rename when ready; the browser
+reloads again. A content error is printed and
 the last good preview stays on screen. Ctrl+C stops everything at once.
 """
 from __future__ import annotations
@@ -192,6 +193,7 @@ class Preview:
         for old in self.pdf_root.rglob("*"):  # a workshop was removed
             if old.is_file() and old not in planned:
                 old.unlink()
+                self.published.pop(old.relative_to(self.pdf_root).as_posix(), None)
         # What an earlier save asked for and no process has started yet is asked again
         # below if still needed, after the PDFs of this save: the fiches first.
         self.renders += 1
