@@ -392,16 +392,22 @@ def _run(job: Job, out: str, key: str = "",
                         f"({exc.__class__.__name__} : {exc})"), []
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        give_back_memory()
+        from .pdf import layouts_kept
+        # A process that keeps laid-out fiches (a binder's, the preview's) collects its
+        # young objects after each job and everything only every few jobs: a full
+        # collection walks every kept box tree (half a second after each preview job).
+        _state["jobs"] = int(_state.get("jobs", 0)) + 1
+        give_back_memory(young=bool(layouts_kept()) and int(_state["jobs"]) % 5 != 0)
 
 
-def give_back_memory() -> None:
+def give_back_memory(young: bool = False) -> None:
     """Free reference cycles (WeasyPrint's box trees, MkDocs' pages) and return the
     freed heap to the system: glibc keeps it otherwise, and a worker that laid out
-    the 150-page binder would stay about 100 MiB bigger."""
+    the 150-page binder would stay about 100 MiB bigger. `young`: the young
+    generations only."""
     import ctypes
     import gc
-    gc.collect()
+    gc.collect(1 if young else 2)
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):

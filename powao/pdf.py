@@ -220,6 +220,11 @@ def forget_layouts() -> None:
     _LAID_OUT.clear()
 
 
+def layouts_kept() -> int:
+    """How many laid-out documents this process keeps."""
+    return len(_LAID_OUT)
+
+
 def write_document(document, target: Path, identity: str) -> int:
     """Write laid-out pages as a tagged PDF (the one write path of every PDF); returns
     the page count. `identity` (the HTML) makes the PDF identifier reproducible."""
