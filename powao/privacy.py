@@ -408,13 +408,26 @@ def _may_hold(text: str) -> bool:
     return False
 
 
+# Results by text and by what else they depend on (the public contacts and the small-count
+# threshold): the live preview checks the whole corpus again after each save.
+_FOUND: dict[tuple, list[tuple[int, str]]] = {}
+
+
 def problems(corpus: Corpus, text: str) -> list[tuple[int, str]]:
     """Every privacy problem of a free text (a body or a YAML string), as (offset, message)."""
     if len(text) < 400 and not _may_hold(text):
         return []  # most YAML values: no digit, no « @ »-like sign, no number in words
-    if any(char in text for char in _INVISIBLE):
-        return _without_invisible(corpus, text)
-    return contact_problems(corpus, text) + count_problems(corpus, text)
+    emails, phones = public_contacts(corpus)
+    key = (text, frozenset(emails), frozenset(phones),
+           corpus.programme.seuil_petits_effectifs if corpus.programme else 10)
+    if key not in _FOUND:
+        if len(_FOUND) > 2048:
+            _FOUND.clear()
+        if any(char in text for char in _INVISIBLE):
+            _FOUND[key] = _without_invisible(corpus, text)
+        else:
+            _FOUND[key] = contact_problems(corpus, text) + count_problems(corpus, text)
+    return list(_FOUND[key])
 
 
 # zero-width and soft-hyphen characters hide an address from a reader's search, not from us
