@@ -62,6 +62,18 @@ def launch(playwright):
                                       headless=True)
 
 
+@contextmanager
+def chromium() -> Iterator:
+    """A headless Chromium for a module's tests, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def axe_script() -> Path:
     """axe.min.js bundled by the axe-playwright-python package (no network)."""
     path = Path(str(resources.files("axe_playwright_python") / "axe.min.js"))

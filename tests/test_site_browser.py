@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-from browser import CHROMIUM, LOCAL_PREFIXES, axe_script, launch, serve, squash  # noqa: E402
+from browser import CHROMIUM, LOCAL_PREFIXES, axe_script, chromium, serve, squash  # noqa: E402
 from conftest import make_project  # noqa: E402
 from powao.cli import main  # noqa: E402
 
@@ -53,12 +53,8 @@ def base_url(site: Path):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _record(context) -> None:

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-from browser import CHROMIUM, launch, serve, squash  # noqa: E402
+from browser import CHROMIUM, chromium, serve, squash  # noqa: E402
 from conftest import REPO, make_project  # noqa: E402
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
@@ -76,20 +76,22 @@ def zensical_build(site: Path, tmp: Path) -> Path:
     return work / "site"
 
 
+def built_by(engine: str, site: Path, tmp_path_factory, name: str) -> Path:
+    """The site as MkDocs built it, or the same tree built by Zensical."""
+    if engine == "mkdocs":
+        return site
+    pytest.importorskip("zensical")
+    return zensical_build(site, tmp_path_factory.mktemp(f"{name}-zensical"))
+
+
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
 def petit(request, petit_site, tmp_path_factory) -> Path:
-    if request.param == "mkdocs":
-        return petit_site
-    pytest.importorskip("zensical")
-    return zensical_build(petit_site, tmp_path_factory.mktemp("petit-zensical"))
+    return built_by(request.param, petit_site, tmp_path_factory, "petit")
 
 
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
 def vrai(request, vrai_site, tmp_path_factory) -> Path:
-    if request.param == "mkdocs":
-        return vrai_site
-    pytest.importorskip("zensical")
-    return zensical_build(vrai_site, tmp_path_factory.mktemp("vrai-zensical"))
+    return built_by(request.param, vrai_site, tmp_path_factory, "vrai")
 
 
 ZENSICAL_SEARCH_GAP = (
@@ -102,12 +104,8 @@ ZENSICAL_SEARCH_GAP = (
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
