@@ -370,12 +370,18 @@ def _check_block(corpus: Corpus, source: Source, token: Token, report: Report) -
         report.error(source.rel, token.line, f"{name} « {arg} » inconnu(e).{suggestion(arg, choices)}")
 
 
+def _refused(what: str) -> str:
+    """« refusé », agreeing with « image » or « lien »."""
+    return "refusée" if what == "image" else "refusé"
+
+
 def _path_rules(resolved: Path | None, root: Path, what: str, target: str):
     """(failed, message) for each rule in turn; a rule is only evaluated when the
     previous ones passed (a generator: nothing is looked at twice)."""
     yield resolved is None, f"{what} « {target} » : chemin illisible ; écrivez un chemin simple"
-    yield not resolved.is_relative_to(root), (f"{what} « {target} » refusé : le chemin sort du "
-                                              "projet ; copiez le fichier dans le projet")
+    yield not resolved.is_relative_to(root), (f"{what} « {target} » {_refused(what)} : le "
+                                              "chemin sort du projet ; copiez le fichier dans "
+                                              "le projet")
     yield not resolved.exists(), (f"{what} vers « {target} » : fichier introuvable. Vérifiez le "
                                   "nom et le dossier (le chemin est relatif au fichier)")
     yield resolved.is_dir(), (f"{what} « {target} » : c'est un dossier ; liez un fichier précis "
@@ -396,8 +402,8 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
                          "enregistrez l'image dans le projet et écrivez un chemin relatif")
         return
     if ":" in target.split("/")[0]:
-        report.error(source.rel, token.line, f"{what} « {target} » refusé : seuls les chemins "
-                     "relatifs vers un fichier du projet sont acceptés")
+        report.error(source.rel, token.line, f"{what} « {target} » {_refused(what)} : seuls "
+                     "les chemins relatifs vers un fichier du projet sont acceptés")
         return
     path_part = target.split("#", 1)[0]
     if "?" in path_part:
@@ -406,8 +412,9 @@ def check_path(root: Path, source: Source, token: Token, report: Report) -> None
                      f"projet ne prend pas de paramètres « ?… » ; écrivez « {plain} »")
         return
     if path_part.startswith("/"):
-        report.error(source.rel, token.line, f"{what} « {target} » refusé : chemin absolu ; "
-                     "écrivez un chemin relatif au fichier (par exemple images/photo.png)")
+        report.error(source.rel, token.line, f"{what} « {target} » {_refused(what)} : chemin "
+                     "absolu ; écrivez un chemin relatif au fichier (par exemple "
+                     "images/photo.png)")
         return
     from urllib.parse import unquote
     try:

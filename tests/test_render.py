@@ -35,11 +35,11 @@ def test_refused_html_gives_file_line_error(projet, capsys, snippet, label):
 
 
 @pytest.mark.parametrize("target, message", [
-    ("../../secret.txt", "refusé : le chemin sort du projet ; copiez le fichier dans le projet"),
-    ("/etc/passwd", "refusé : chemin absolu"),
-    ("file:///etc/passwd", "refusé : seuls les chemins relatifs vers un fichier du projet sont "
+    ("../../secret.txt", "refusée : le chemin sort du projet ; copiez le fichier dans le projet"),
+    ("/etc/passwd", "refusée : chemin absolu"),
+    ("file:///etc/passwd", "refusée : seuls les chemins relatifs vers un fichier du projet sont "
                            "acceptés"),
-    ("lien-sortant.txt", "refusé : le chemin sort du projet"),
+    ("lien-sortant.txt", "refusée : le chemin sort du projet"),
 ])
 def test_refused_paths(projet, capsys, tmp_path, target, message):
     outside = tmp_path / "dehors.txt"
