@@ -131,23 +131,66 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
 
 
 def documents_html(t: Templates, atelier: m.Atelier, edition: str = "public",
-                   serrage: dict[str, int] | None = None, seuls: set[str] | None = None) -> str:
+                   serrage: dict[str, int] | None = None, seuls: set[str] | None = None,
+                   habillage: list[dict[str, Any]] | None = None) -> str:
     """The handout pack of a workshop: its participant documents and the anonymous
-    feedback sheet, each from a right-hand page, nothing for the facilitator."""
+    feedback sheet, each from a right-hand page, nothing for the facilitator. With
+    `habillage` (the fiche's handout pages, see `build_documents`), its frame: one
+    empty block per page, which gives that page the pack's footer."""
     corpus = t.corpus
     meta = Meta(title=f"Documents à photocopier — {atelier.titre}", author=_author(corpus),
                 subject=f"Documents participants de l'atelier « {atelier.titre} »",
                 keywords=[corpus.axe(atelier.axe).titre, "documents participants"])
     context = fiche_context(t, atelier, serrage=serrage)
     html = t.render("print/documents.html", head=Markup(head(meta, edition)), seuls=seuls,
-                    **context)
+                    habillage=habillage, **context)
     return t.renderer.finish(html, pdf_linker(corpus, {}))
+
+
+_HANDOUTS = re.compile(r'<section class="(?:document|retour) .*</section>', re.S)
 
 
 def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str = "public",
                     findings: list | None = None) -> int:
-    return write_pdf(documents_html(t, atelier, edition), target, t.corpus.root,
-                     source=atelier.src.rel, findings=findings)
+    """A workshop's handout pack. The render process keeps its layout when measuring
+    its handouts found nothing to tighten; otherwise, when it keeps the fiche laid out
+    (its job has just written it) and the fiche prints the same handouts, the pack is
+    made of the fiche's handout pages; else it is laid out on its own."""
+    from .pdf import cache_key, forget_layout, kept_layout, recall, recall_findings, remember
+    root = t.corpus.root
+    base_url = (root / "templates" / "print").as_uri() + "/"
+    html = documents_html(t, atelier, edition)
+    fiche = fiche_html(t, atelier, edition=edition)
+    document = kept_layout(fiche, root, base_url)
+    if document is not None and not _in_binder(t, atelier):
+        forget_layout(fiche, root, base_url)  # its job is done: no binder here reuses it
+    handouts = _HANDOUTS.search(html)
+    if (document is None or handouts is None or handouts.group(0) not in fiche
+            or kept_layout(html, root, base_url) is not None):
+        return write_pdf(html, target, root, source=atelier.src.rel, findings=findings)
+    cache = root / ".cache" / "pdf"
+    key = cache_key(html, root, base_url)
+    cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"
+    pages = recall(cached, pages_file, target)
+    if pages is not None:
+        if findings is not None:
+            findings += recall_findings(pages_file)
+        return pages
+    from .pdf import lay_out, write_document
+    from .preflight import inspect
+    groups = [g for g in session_pages(document) if g["document"]]
+    frame = lay_out(documents_html(t, atelier, edition, habillage=groups), root, base_url,
+                    target.name)
+    dressed = _dress(frame, [("", fiche, document)])
+    if dressed is None or len(frame.pages) != len(document.pages) - groups[0]["pages"][0]["index"]:
+        return write_pdf(html, target, root, source=atelier.src.rel, findings=findings)
+    pack = frame.copy(dressed)
+    found = inspect(pack, root, atelier.src.rel)
+    pages = write_document(pack, target, html)
+    remember(target, cached, pages_file, pages, found)
+    if findings is not None:
+        findings += found
+    return pages
 
 
 def fiche_html(t: Templates, atelier: m.Atelier, heure: str | None = None,
@@ -170,11 +213,14 @@ def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | Non
                 groupe: m.Groupe | None = None, edition: str = "public",
                 findings: list | None = None) -> int:
     html = fiche_html(t, atelier, heure, groupe, edition)
-    # Its pages stay in memory if a binder of this render process may reuse them.
-    in_binder = heure is None and groupe is None and any(
-        s.atelier == atelier.id for c in t.corpus.cycles.values() for s in c.seances)
+    # Its pages stay in memory: its handout pack is made of them (which then forgets
+    # them, unless a binder of this render process may reuse them).
     return write_pdf(html, target, t.corpus.root, source=atelier.src.rel, findings=findings,
-                     keep=in_binder)
+                     keep=heure is None and groupe is None)
+
+
+def _in_binder(t: Templates, atelier: m.Atelier) -> bool:
+    return any(s.atelier == atelier.id for c in t.corpus.cycles.values() for s in c.seances)
 
 
 def prepare_kit(t: Templates, ident: str, edition: str = "public",
@@ -400,11 +446,12 @@ def _dress(frame, parts: list) -> list | None:
                 break
     pages = list(frame.pages)
     for n, (prefix, _html, document) in enumerate(parts, start=1):
-        first = placed.get((n, 0))
-        if first is None:
+        start = min((index for session, index in placed if session == n), default=None)
+        if start is None:
             return None
-        for index, page in enumerate(document.pages):
-            number = first + index
+        first = placed[(n, start)]
+        for index in range(start, len(document.pages)):
+            page, number = document.pages[index], first + index - start
             if number >= len(pages):
                 return None
             frame_page = frame.pages[number]

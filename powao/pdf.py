@@ -220,6 +220,15 @@ def forget_layouts() -> None:
     _LAID_OUT.clear()
 
 
+def kept_layout(document_html: str, root: Path, base_url: str):
+    """The layout of this HTML if this render process keeps it, else None."""
+    return _LAID_OUT.get(cache_key(document_html, root, base_url))
+
+
+def forget_layout(document_html: str, root: Path, base_url: str) -> None:
+    _LAID_OUT.pop(cache_key(document_html, root, base_url), None)
+
+
 def layouts_kept() -> int:
     """How many laid-out documents this process keeps."""
     return len(_LAID_OUT)

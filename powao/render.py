@@ -109,6 +109,7 @@ class Renderer:
         self.reglages = reglages
         self.blocks = blocks  # (name, arg) -> trusted HTML, given by the output
         self.extensions, self.configs = extension_config(corpus.root)
+        self._fragments: dict[tuple[str, str], str] = {}
 
     @cached_property
     def _md(self) -> markdown.Markdown:
@@ -209,7 +210,17 @@ class Renderer:
 
     # -- steps 2–4 --------------------------------------------------------------------
     def fragment(self, body: str, source: Source | None = None) -> str:
-        """Markdown body → sanitized HTML fragment with blocks expanded."""
+        """Markdown body → sanitized HTML fragment with blocks expanded.
+
+        Remembered by the renderer (one corpus): a fiche, its handout pack, its
+        binder and their fitting render the same workshop body several times."""
+        base = source.path.parent if source else self.corpus.root
+        key = (body, str(base))
+        if key not in self._fragments:
+            self._fragments[key] = self._fragment(body, source)
+        return self._fragments[key]
+
+    def _fragment(self, body: str, source: Source | None) -> str:
         pending: list[tuple[str, str]] = []
         text = self._rewrite(body, source, pending)
         self._md.reset()

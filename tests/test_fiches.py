@@ -204,6 +204,84 @@ def _furniture(text: str) -> tuple[list[str], str]:
     return heads + folio, flat(" ".join(rest))
 
 
+def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
+        built, tmp_path, monkeypatch):
+    """A handout that had to be tightened makes the layout that measured it obsolete:
+    the fiche's job then writes the handout pack from the fiche's laid-out handout
+    pages (no second layout of the handouts), with the same pages, text, footers and
+    folios counted in the pack, bookmarks, tags and metadata as the pack laid out on
+    its own."""
+    import shutil
+
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    corpus, _report = load_and_check(built.root)
+    t = Templates(corpus)
+    atelier = corpus.ateliers["construire-son-reseau"]
+    shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)  # made here, both
+    pdf.forget_layouts()
+    pack = fiches.documents_html(t, atelier)
+    first = re.search(r'<section class="document serre-0" id="([^"]+)"', pack).group(1)
+    monkeypatch.setattr(fiches, "fit_handouts", lambda t, atelier: {first: 1})
+    laid_out: list[str] = []
+    real = pdf.lay_out
+
+    def spy(html, root, base_url, *args, **kwargs):  # layouts, not reuses of kept ones
+        if pdf.kept_layout(html, root, base_url) is None:
+            laid_out.append(html)
+        return real(html, root, base_url, *args, **kwargs)
+    monkeypatch.setattr(pdf, "lay_out", spy)
+    fiches.build_fiche(t, atelier, tmp_path / "fiche.pdf")
+    fiches.build_documents(t, atelier, tmp_path / "assemble.pdf", findings=[])
+    pack = fiches.documents_html(t, atelier)
+    assert 'class="document serre-1"' in pack
+    assert pack not in laid_out, "the pack's handouts were laid out again"
+    assert len(laid_out) == 2 and 'class="habillage habillage-document' in laid_out[1]
+    monkeypatch.setattr(pdf, "lay_out", real)
+    pdf.write_pdf(pack, tmp_path / "seul.pdf", built.root)
+    assembled = PdfReader(str(tmp_path / "assemble.pdf"))
+    reference = PdfReader(str(tmp_path / "seul.pdf"))
+    texts = [p.extract_text() or "" for p in assembled.pages]
+    assert len(texts) == len(reference.pages) >= 3
+    assert texts == [p.extract_text() or "" for p in reference.pages]
+    assert f"— document participant page 1 / {len(texts)}" in flat(texts[0])
+    assert "Ton avis sur la séance" in texts[-1]
+    assert _outline(assembled) == _outline(reference) and _outline(assembled)
+    assert _roles(assembled) == _roles(reference)
+    assert assembled.metadata.title == reference.metadata.title == \
+        f"Documents à photocopier — {atelier.titre}"
+
+
+def test_a_handout_pack_with_nothing_to_tighten_is_laid_out_once(built, monkeypatch):
+    """Measuring the handouts lays the pack out; when nothing had to be tightened, that
+    layout is the pack's PDF."""
+    import shutil
+
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    corpus, _report = load_and_check(built.root)
+    t = Templates(corpus)
+    atelier = corpus.ateliers["construire-son-reseau"]
+    shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)
+    pdf.forget_layouts()
+    fiches._fits.clear()
+    laid_out: list[str] = []
+    real = pdf.lay_out
+
+    def spy(html, root, base_url, *args, **kwargs):  # layouts, not reuses of kept ones
+        if pdf.kept_layout(html, root, base_url) is None:
+            laid_out.append(html)
+        return real(html, root, base_url, *args, **kwargs)
+    monkeypatch.setattr(pdf, "lay_out", spy)
+    fiches.build_fiche(t, atelier, built.root / "sorties" / "f.pdf")
+    fiches.build_documents(t, atelier, built.root / "sorties" / "d.pdf")
+    assert fiches.fit_handouts(t, atelier) == {}
+    packs = [h for h in laid_out if "paquet-documents" in h]
+    assert packs == [fiches.documents_html(t, atelier)]
+
+
 def test_a_binder_assembled_from_its_fiches_pages_reads_as_a_full_layout(built, tmp_path):
     """The cycle binder is assembled from the laid-out pages of its fiches (each laid out
     once, for its own PDF and for the binder): its table of contents, bookmarks, links,
