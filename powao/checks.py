@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -91,7 +92,7 @@ PLACEHOLDER = re.compile(r"(?<![\w«])(?<!«\s)(?<!«\u00a0)(?<!«\u202f)à comp
 def _check_placeholders(source: Source, report: Report) -> None:
     """Text left from `build.py new` in a file that is no longer a draft."""
     meta = source.meta if isinstance(source.meta, dict) else {}
-    if meta.get("statut", "brouillon") == "brouillon" or "mpl" not in source.text.lower() \
+    if meta.get("statut", "brouillon") == "brouillon" or "à compléter" not in source.text.lower() \
             or not PLACEHOLDER.search(source.text):
         return
     for index, line in enumerate(source.text.split("\n"), start=1):
@@ -295,15 +296,27 @@ def _data_keys(corpus: Corpus) -> list[str]:
 
 def check_body(corpus: Corpus, source: Source, report: Report) -> None:
     privacy.check_text(corpus, source, source.body, source.body_line, report)
-    for index, line in enumerate(masked_lines(source.body)):
-        for label in forbidden_html(line):
+    for index, labels, kinds in _line_findings(source.body):
+        for label in labels:
             report.error(source.rel, source.body_line + index,
                          f"HTML refusé : {label}. Écrivez le contenu en Markdown "
                          "(les scripts, styles et cadres intégrés ne sont pas publiés)")
-        for kind in bare_write_ins(line):
+        for kind in kinds:
             report.warn(source.rel, source.body_line + index, BARE_WRITE_IN[kind])
     for token in scan(source.body, source.body_line):
         _check_token(corpus, source, token, report)
+
+
+@lru_cache(maxsize=4096)
+def _line_findings(body: str) -> tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...]:
+    """Refused HTML and bare write-in marks of each body line (index from 0), remembered
+    by the body: the preview checks the whole corpus after each save."""
+    found = []
+    for index, line in enumerate(masked_lines(body)):
+        labels, kinds = tuple(forbidden_html(line)), tuple(bare_write_ins(line))
+        if labels or kinds:
+            found.append((index, labels, kinds))
+    return tuple(found)
 
 
 BARE_WRITE_IN = {

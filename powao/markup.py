@@ -18,6 +18,7 @@ Code spans and fenced code are ignored.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 XREF_KINDS = ("atelier", "cycle", "module", "parcours", "chapitre", "page", "glossaire")
@@ -46,6 +47,13 @@ class Token:
 
 def masked_lines(body: str) -> list[str]:
     """Body lines with fenced code and code spans blanked out (same lengths)."""
+    return list(_masked_lines(body))
+
+
+# The pure scans of a text are remembered by the text: the live preview reloads and
+# checks the whole corpus after each save, and only the edited file has changed.
+@lru_cache(maxsize=4096)
+def _masked_lines(body: str) -> tuple[str, ...]:
     out = []
     in_fence = None
     for line in body.split("\n"):
@@ -60,7 +68,7 @@ def masked_lines(body: str) -> list[str]:
             out.append(" " * len(line))
             continue
         out.append(CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
-    return out
+    return tuple(out)
 
 
 WRITE_IN = ("lignes", "ligne", "cadre", "champ", "case", "pages")
@@ -140,8 +148,13 @@ def bare_write_ins(line: str) -> list[str]:
 
 
 def scan(body: str, first_line: int) -> list[Token]:
+    return list(_scan(body, first_line))
+
+
+@lru_cache(maxsize=4096)
+def _scan(body: str, first_line: int) -> tuple[Token, ...]:
     tokens: list[Token] = []
-    for index, line in enumerate(masked_lines(body)):
+    for index, line in enumerate(_masked_lines(body)):
         if "{{" not in line and "](" not in line and "[@" not in line and "<img" not in line:
             continue  # most lines: plain prose
         number = first_line + index
@@ -167,7 +180,7 @@ def scan(body: str, first_line: int) -> list[Token]:
                                 alt.group(2) if alt else ""))
         for m in CITATION.finditer(line):
             tokens.append(Token("citation", m.group(1), number, (m.group(2) or "").strip()))
-    return tokens
+    return tuple(tokens)
 
 
 def strings(value, loc: tuple = ()):

@@ -63,11 +63,19 @@ SUSPECT = re.compile(r"[^\n]{%d}|^ {%d}|^ *(?:> *){%d}" % (MAX_LINE + 1, 4 * MAX
                                                           MAX_NESTING), re.M)
 
 
+_WITHIN_LIMITS: set[str] = set()
+
+
 def _within_limits(text: str, rel: str, report: Report) -> bool:
     """Invisible control characters, absurdly long lines and deep nesting are refused
     before any parser sees them (they crash or stall parsers, never help an author)."""
     ok = True
+    if text in _WITHIN_LIMITS:
+        return True  # already seen clean: the preview reads the corpus after each save
     if not (CONTROL.search(text) or SUSPECT.search(text) or "[" * MAX_NESTING in text):
+        if len(_WITHIN_LIMITS) > 4096:
+            _WITHIN_LIMITS.clear()
+        _WITHIN_LIMITS.add(text)
         return True  # the usual case, decided by three scans in C
     if CONTROL.search(text):
         for number, line in enumerate(text.split("\n"), start=1):
