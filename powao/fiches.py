@@ -151,18 +151,20 @@ _HANDOUTS = re.compile(r'<section class="(?:document|retour) .*</section>', re.S
 
 
 def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str = "public",
-                    findings: list | None = None) -> int:
+                    findings: list | None = None, binders: bool = True) -> int:
     """A workshop's handout pack. The render process keeps its layout when measuring
     its handouts found nothing to tighten; otherwise, when it keeps the fiche laid out
     (its job has just written it) and the fiche prints the same handouts, the pack is
-    made of the fiche's handout pages; else it is laid out on its own."""
+    made of the fiche's handout pages; else it is laid out on its own. The fiche's
+    layout is then forgotten, unless this process also makes binders (`binders`) and
+    one of them holds the fiche."""
     from .pdf import cache_key, forget_layout, kept_layout, recall, recall_findings, remember
     root = t.corpus.root
     base_url = (root / "templates" / "print").as_uri() + "/"
     html = documents_html(t, atelier, edition)
     fiche = fiche_html(t, atelier, edition=edition)
     document = kept_layout(fiche, root, base_url)
-    if document is not None and not _in_binder(t, atelier):
+    if document is not None and not (binders and _in_binder(t, atelier)):
         forget_layout(fiche, root, base_url)  # its job is done: no binder here reuses it
     handouts = _HANDOUTS.search(html)
     if (document is None or handouts is None or handouts.group(0) not in fiche
@@ -288,13 +290,14 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
 
 def build_kit(t: Templates, kind: str, ident: str, target: Path,
               edition: str = "public", findings: list | None = None,
-              assemble: bool = True, keys: dict[str, str] | None = None) -> int:
+              assemble: bool = True, keys: dict[str, str] | None = None,
+              share: bool = True) -> int:
     """A binder. A cycle's is assembled from its fiches' laid-out pages (`assemble_kit`);
     `assemble=False` lays the whole binder out as one document (the reference the
     assembly is tested against, and its fallback)."""
     objet = t.corpus.cycles[ident] if kind == "cycle" else t.corpus.parcours[ident]
     if kind == "cycle" and assemble:
-        binder = assemble_kit(t, ident, target, edition, findings, keys)
+        binder = assemble_kit(t, ident, target, edition, findings, keys, share)
         if binder is not None:
             return binder
     return write_pdf(kit_html(t, kind, ident, edition), target, t.corpus.root,
@@ -370,8 +373,8 @@ _FICHE_HTML: dict[str, str] = {}
 
 
 def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public",
-                 findings: list | None = None, keys: dict[str, str] | None = None
-                 ) -> int | None:
+                 findings: list | None = None, keys: dict[str, str] | None = None,
+                 share: bool = True) -> int | None:
     """A cycle's binder made of its fiches' laid-out pages, each fiche laid out once
     (and kept by the render process: a cycle workshop edit lays out one fiche again).
 
@@ -394,7 +397,8 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
     parts, habillage = [], []
     for n, (atelier, html, document) in enumerate(
             _session_fiches(t, ident, edition, keys or {}), start=1):
-        share_fiche(document, html, root, base_url, atelier.src.rel)
+        if share:  # a build's fiche jobs then copy them (the preview writes its own)
+            share_fiche(document, html, root, base_url, atelier.src.rel)
         parts.append((f"seance-{n}--", html, document))
         habillage.append({"n": n, "atelier": atelier, "ancre": f"seance-{n}--atelier-{atelier.id}",
                           "groupes": session_pages(document)})

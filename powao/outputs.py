@@ -122,9 +122,10 @@ def dependency_keys(corpus: Corpus, jobs: list[Job], options: dict,
     PDF depends on is hashed once, then each job's own inputs."""
     from .markup import scan
     digest = hashlib.sha256((code or code_fingerprint(corpus.root)).encode())
-    # Unset options are left out: the preview and a build share their cache.
-    digest.update(json.dumps({k: v for k, v in options.items() if v}, sort_keys=True,
-                             default=str).encode())
+    # Unset options are left out, and those that shape no output (« _apercu »): the
+    # preview and a build share their cache.
+    digest.update(json.dumps({k: v for k, v in options.items() if v and k[0] != "_"},
+                             sort_keys=True, default=str).encode())
     digest.update(f"{build_epoch()}".encode())
     # Titles and publication state of every item: cross-references print them.
     for kind in ("pages", "ateliers", "cycles", "parcours", "modules", "chapitres"):
@@ -330,12 +331,14 @@ def render(job: Job, out: Path, findings: list | None = None) -> int:
         for extra in job.extras:  # its handout pack: the layout that fitted its handouts
             fiches.build_documents(templates, atelier, out / extra, edition, findings)
         return pages
-    if job.kind == "documents":
+    if job.kind == "documents":  # the preview's binders have a process of their own
         atelier = templates.corpus.ateliers[job.ident]
-        return fiches.build_documents(templates, atelier, target, edition, findings)
+        return fiches.build_documents(templates, atelier, target, edition, findings,
+                                      binders=not options.get("_apercu"))
     if job.kind == "kit-cycle":
         return fiches.build_kit(templates, "cycle", job.ident, target, edition, findings,
-                                keys=_session_keys(templates.corpus, job.ident, edition))
+                                keys=_session_keys(templates.corpus, job.ident, edition),
+                                share=not options.get("_apercu"))
     if job.kind == "kit-parcours":
         return fiches.build_kit(templates, "parcours", job.ident, target, edition, findings)
     if job.kind == "livre":
@@ -497,14 +500,12 @@ class Rendering:
         sent = pickle.dumps(corpus) if corpus is not None and not self.owned else b""
         try:
             # `long_pool` (the live preview): binders and the white paper go to their own
-            # process, which keeps the fiches a binder reuses; so do the fiches of the
-            # cycles, laid out there once, before their binder, for both.
-            in_binder = {s.atelier for c in corpus.cycles.values() for s in c.seances} \
-                if long_pool is not None and corpus is not None else set()
-
+            # process, which keeps the fiches a binder reuses. A cycle's fiche is laid out
+            # there for its binder while the other process writes it: each PDF is served
+            # as soon as it can be, the fiche without waiting for the binder, the binder
+            # without waiting for the fiche's PDF.
             def process(job: Job) -> ProcessPoolExecutor:
-                short = job.kind == "documents" or (job.kind == "fiche"
-                                                    and job.ident not in in_binder)
+                short = job.kind in ("fiche", "documents")
                 return pool if short or long_pool is None else long_pool
             with starting_workers():
                 self.futures = [process(job).submit(_run, job, str(out), key, sent)

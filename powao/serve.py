@@ -36,12 +36,14 @@ from urllib.parse import unquote, urlsplit
 from .errors import ContentError, PowaoError, Report
 
 # The preview shows the public edition, with the build's PDF cache.
-OPTIONS = {"edition": "public"}
+OPTIONS = {"edition": "public", "_apercu": True}
 WATCHED = ("content", "workshops", "trainings", "whitepaper", "templates", "mkdocs.yml")
 SETTLE_S = 0.1  # editors write a file in several steps: wait for the burst to end
-# The render processes' priority: the lowest, so that the pages, built meanwhile by the
-# main process, get a core whenever they need one.
+# The render processes' priorities: below the main process, so that the pages, built
+# meanwhile, get a core whenever they need one; the binders' process above the fiches'
+# (the longest wait after a save is a cycle's binder, the fiche has time to spare).
 PDF_NICE = 19
+BINDER_NICE = 10
 
 
 class Preview:
@@ -284,7 +286,7 @@ class Preview:
             self.pool = outputs.new_pool(self.root, OPTIONS, fiches, nice=PDF_NICE)
             outputs._pools.append(self.pool)
             if self.workers > 1:
-                self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=PDF_NICE)
+                self.long_pool = outputs.new_pool(self.root, OPTIONS, 1, nice=BINDER_NICE)
                 outputs._pools.append(self.long_pool)
             self.code = code
             with outputs.starting_workers():  # all of them now, Ctrl+C blocked meanwhile
