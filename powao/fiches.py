@@ -28,10 +28,10 @@ def qr_svg(url: str) -> Markup:
                                   lineclass=None, title=f"Code QR : {url}"))
 
 
-def pdf_linker(corpus: Corpus, local: dict[str, str]) -> Callable[[str], str]:
+def pdf_linker(t: Templates, local: dict[str, str]) -> Callable[[str], str]:
     """Resolve powao: links for print: inside the document when the target is in
     it (`local` maps « kind/id » to an anchor), else to the public site."""
-    urls = Urls(corpus)
+    corpus, urls = t.corpus, t.urls
     base = site_url(corpus.root)
 
     def link(url: str) -> str:
@@ -59,7 +59,7 @@ def fiche_context(t: Templates, atelier: m.Atelier, heure: str | None = None,
                   prefix: str = "", groupe: m.Groupe | None = None,
                   serrage: dict[str, int] | None = None) -> dict[str, Any]:
     corpus = t.corpus
-    url = Urls(corpus).absolute(site_url(corpus.root), "atelier", atelier.id)
+    url = t.urls.absolute(site_url(corpus.root), "atelier", atelier.id)
     fragment = inline_footnotes(t.renderer.fragment(atelier.src.body, atelier.src))
     _intro, secs = split_sections(fragment)
     lines = section_lines(atelier.src)
@@ -94,8 +94,10 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     import hashlib
     import json
 
-    from .pdf import lay_out, toolchain_fingerprint
+    from .pdf import forget_layout, lay_out, toolchain_fingerprint
     from .preflight import handout_use, scan_page
+    if ("serrage", atelier.id) in t.memo:  # this corpus's: asked for by every output
+        return t.memo[("serrage", atelier.id)]
     root = t.corpus.root
     base_url = (root / "templates" / "print").as_uri() + "/"
     plain = documents_html(t, atelier, serrage={})
@@ -104,6 +106,7 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     shape = re.sub(r' data-source="[^"]*"', "", plain)
     key = hashlib.sha256((shape + toolchain_fingerprint(root)).encode()).hexdigest()
     if key in _fits:
+        t.memo[("serrage", atelier.id)] = _fits[key]
         return _fits[key]
     memo = root / ".cache" / "pdf" / f"serrage-{key}.json"
     try:
@@ -122,11 +125,13 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
                 levels[section] = levels.get(section, 0) + 1
             # measure again only what overflowed: each handout starts a page of its own
             html = documents_html(t, atelier, serrage=levels, seuls=over)
+        if levels:  # the first layout is not the pack: no need to keep it
+            forget_layout(plain, root, base_url)
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(levels, sort_keys=True), encoding="utf-8")
         os.replace(tmp, memo)
-    _fits[key] = levels
+    _fits[key] = t.memo[("serrage", atelier.id)] = levels
     return levels
 
 
@@ -144,7 +149,7 @@ def documents_html(t: Templates, atelier: m.Atelier, edition: str = "public",
     context = fiche_context(t, atelier, serrage=serrage)
     html = t.render("print/documents.html", head=Markup(head(meta, edition)), seuls=seuls,
                     habillage=habillage, **context)
-    return t.renderer.finish(html, pdf_linker(corpus, {}))
+    return t.renderer.finish(html, pdf_linker(t, {}))
 
 
 _HANDOUTS = re.compile(r'<section class="(?:document|retour) .*</section>', re.S)
@@ -202,7 +207,7 @@ def fiche_html(t: Templates, atelier: m.Atelier, heure: str | None = None,
                 subject=atelier.resume, keywords=[corpus.axe(atelier.axe).titre, *atelier.mots_cles])
     html = t.render("print/fiche.html", head=Markup(head(meta, edition)),
                     **fiche_context(t, atelier, heure, groupe=groupe))
-    return t.renderer.finish(html, pdf_linker(corpus, {f"atelier/{atelier.id}": f"atelier-{atelier.id}"}))
+    return t.renderer.finish(html, pdf_linker(t, {f"atelier/{atelier.id}": f"atelier-{atelier.id}"}))
 
 
 def _author(corpus: Corpus) -> str:
@@ -285,7 +290,7 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
                     securite=securite, securite_html=Markup(securite_html), fiches=fiches,
                     modules=modules, date=date_fr(build_date().date().isoformat()),
                     habillage=habillage)
-    return t.renderer.finish(html, pdf_linker(corpus, local))
+    return t.renderer.finish(html, pdf_linker(t, local))
 
 
 def build_kit(t: Templates, kind: str, ident: str, target: Path,

@@ -19,6 +19,7 @@ from . import views
 from .loader import Corpus
 from .markup import WRITE_IN, write_in
 from .render import Renderer, format_number, slugify
+from .urls import Urls
 
 HANDOUT = re.compile(r"^\s*document(s)? participants?\s*[:：]\s*", re.IGNORECASE)
 PAGES = re.compile(r'<span class="powao-pages" data-pages="(\d+)"')
@@ -64,6 +65,9 @@ class Templates:
     def __init__(self, corpus: Corpus, figure_numbers: dict[str, int] | None = None):
         self.corpus = corpus
         self.renderer = Renderer(corpus, blocks=self.block)
+        # What outputs compute once per corpus (a fiche, its handout pack, its binder and
+        # their fitting ask for the same things several times).
+        self.memo: dict[tuple, Any] = {}
         self.figure_numbers = figure_numbers if figure_numbers is not None else numbering(corpus)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(corpus.root / "templates")),
@@ -83,6 +87,10 @@ class Templates:
             "methodes": m.LIBELLES_METHODE, "icone": self.icon,
             "edition": corpus.edition, "tel": views.tel_href,
         })
+
+    @cached_property
+    def urls(self) -> Urls:
+        return Urls(self.corpus)
 
     # -- filters ----------------------------------------------------------------------
     def md(self, text: str, source: Any = None) -> Markup:
