@@ -174,7 +174,9 @@ def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str
     handouts = _HANDOUTS.search(html)
     if (document is None or handouts is None or handouts.group(0) not in fiche
             or kept_layout(html, root, base_url) is not None):
-        return write_pdf(html, target, root, source=atelier.src.rel, findings=findings)
+        pages = write_pdf(html, target, root, source=atelier.src.rel, findings=findings)
+        forget_layout(html, root, base_url)  # written: the measure's layout is let go
+        return pages
     cache = root / ".cache" / "pdf"
     key = cache_key(html, root, base_url)
     cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"

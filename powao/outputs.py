@@ -261,6 +261,9 @@ def _freeze() -> None:
     gc.freeze()
 
 
+TIDY_EVERY = 8  # corpora, in a render process that keeps laid-out fiches
+
+
 def _use_corpus(corpus_bytes: bytes) -> None:
     """Load a corpus sent by the main process (the live preview sends a new one after
     each edit; a worker keeps it until the next one)."""
@@ -270,13 +273,36 @@ def _use_corpus(corpus_bytes: bytes) -> None:
     digest = hashlib.sha256(corpus_bytes).hexdigest()
     if _state.get("digest") != digest:
         import gc
-        gc.unfreeze()  # the previous corpus may now be collected
+
+        from .pdf import layouts_kept
+        # A full collection walks every laid-out fiche this process keeps (half a second
+        # for a binder's, before each job after a save): such a process lets the previous
+        # corpora wait, frozen, until it is idle (`tidy`) or every few corpora.
+        _state["corpora"] = int(_state.get("corpora", 0)) + 1
+        whole = not layouts_kept() or int(_state["corpora"]) % TIDY_EVERY == 0
+        if whole:
+            gc.unfreeze()  # the previous corpora may now be collected
         _state.update(templates=Templates(pickle.loads(corpus_bytes)), digest=digest)
-        _freeze()
+        if whole:
+            _freeze()
+        else:
+            gc.collect(1)
+            gc.freeze()
 
 
 def ready() -> bool:
     """A no-op job: submitting it makes the pool start a process."""
+    return True
+
+
+def tidy() -> bool:
+    """Collect what a render process let wait (`_use_corpus`): the live preview asks
+    its binders' process to, while idle."""
+    import gc
+    gc.unfreeze()
+    _state["corpora"] = 0
+    _freeze()
+    give_back_memory(young=True)  # collected just now: returns the freed heap
     return True
 
 

@@ -44,6 +44,7 @@ SETTLE_S = 0.1  # editors write a file in several steps: wait for the burst to e
 # (the longest wait after a save is a cycle's binder, the fiche has time to spare).
 PDF_NICE = 19
 BINDER_NICE = 10
+INDEX_WAIT_S = 15  # the search index waits for the PDFs of a save, at most this long
 
 
 class Preview:
@@ -73,6 +74,8 @@ class Preview:
         self.latest: dict[str, int] = {}           # PDF path -> newest render submitted
         self.renders = 0
         self.active: list = []                      # renderings not yet collected
+        self.index_later = None                     # search index still to write
+        self.untidy = False                         # the binders' process has waste
 
     # -- pages first -----------------------------------------------------------------
     def pages(self, then=None) -> bool:
@@ -127,15 +130,39 @@ class Preview:
                   file=sys.stderr, flush=True)
         elif then is not None:
             self.reload()  # no page changed: still show the PDFs being updated
-        if later:  # pages served: now the search index, in the docs and the served site
-            text = builder.search_index(site_pages)
-            for folder in (self.docs, self.site_dir):
-                target = folder / builder.INDEX_JS
-                if target.is_file() and target.read_text(encoding="utf-8") != text:
-                    tmp = target.with_name(f".{target.name}.tmp")
-                    tmp.write_text(text, encoding="utf-8")
-                    os.replace(tmp, target)
+        if later:  # pages served: the search index once the PDFs are (`index_when_idle`)
+            self.index_later = (builder, site_pages, time.monotonic())
         return True
+
+    def when_idle(self) -> None:
+        """What waits for the PDFs of a save to be served: the search index, and the
+        binders' process collecting the previous corpora (`outputs.tidy`)."""
+        from . import outputs
+        with self.lock:
+            busy = bool(self.active)
+        if self.untidy and not busy and self.long_pool is not None:
+            self.untidy = False
+            with outputs.starting_workers():
+                self.long_pool.submit(outputs.tidy)
+        self.index_when_idle(busy)
+
+    def index_when_idle(self, busy: bool) -> None:
+        """Write the search index of the last pages built, in the docs and the served
+        site, once the PDFs of that save are served (it would take the main process's
+        core from them), or INDEX_WAIT_S after the pages at the latest."""
+        if self.index_later is None:
+            return
+        builder, site_pages, since = self.index_later
+        if busy and time.monotonic() - since < INDEX_WAIT_S:
+            return
+        self.index_later = None
+        text = builder.search_index(site_pages)
+        for folder in (self.docs, self.site_dir):
+            target = folder / builder.INDEX_JS
+            if target.is_file() and target.read_text(encoding="utf-8") != text:
+                tmp = target.with_name(f".{target.name}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, target)
 
     def _site(self, config: dict, changed: list[str]) -> str:
         """Run MkDocs over the changed docs files only when it can; says what it did."""
@@ -234,6 +261,7 @@ class Preview:
             for job in todo:
                 self.updating[job.path] = self.updating.get(job.path, 0) + 1
             self.active.append(rendering)
+        self.untidy = True
         print(f"Aperçu : rendu de {rendering.total} PDF…", file=sys.stderr, flush=True)
         if tell:
             self.reload()  # the pages show which PDFs are being updated
@@ -334,8 +362,15 @@ class Preview:
 
     def update(self) -> None:
         """After a save. Whatever goes wrong, the preview keeps running and says so."""
+        self._guarded(lambda: self.pages(then=lambda: self.pdfs(tell=False)))
+
+    def idle(self) -> None:
+        """Between saves (`when_idle`), guarded the same way."""
+        self._guarded(self.when_idle)
+
+    def _guarded(self, work) -> None:
         try:
-            self.pages(then=lambda: self.pdfs(tell=False))
+            work()
         except Exception as exc:  # a bug of the toolchain must not stop the preview
             from .errors import working_on
             message = (f"Erreur interne de la chaîne de publication ({exc.__class__.__name__}) "
@@ -560,6 +595,7 @@ def serve(root: Path, port: int = 8000, workers: int | None = None) -> None:
         preview.prepare()
         while True:
             if not pending.wait(timeout=0.5):
+                preview.idle()
                 continue
             pending.clear()
             time.sleep(SETTLE_S)
