@@ -199,6 +199,37 @@ def test_pdfs_show_the_payload_as_text(hostile_site):
     assert heads and all(f"<{TAG} data-x=1>Canari</{TAG}>" in t for t in heads)
 
 
+def test_a_handout_pack_made_of_its_fiches_pages_prints_hostile_titles_as_text(
+        hostile_site, tmp_path, monkeypatch):
+    """A pack made of the fiche's pages (a tightened handout) takes its footers from the
+    fiche's margin boxes into its frame's attributes: the hostile title stays text."""
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    corpus, _report = load_and_check(hostile_site.parent)
+    t = Templates(corpus)
+    atelier = corpus.ateliers["construire-son-reseau"]
+    first = re.search(r'<section class="document serre-0" id="([^"]+)"',
+                      fiches.documents_html(t, atelier)).group(1)
+    monkeypatch.setattr(fiches, "fit_handouts", lambda t, atelier: {first: 1})
+    frames: list[str] = []
+    real = pdf.lay_out
+
+    def spy(html, *args, **kwargs):
+        if "habillage-document" in html:
+            frames.append(html)
+        return real(html, *args, **kwargs)
+    monkeypatch.setattr(pdf, "lay_out", spy)
+    pdf.forget_layouts()
+    fiches.build_fiche(t, atelier, tmp_path / "fiche.pdf")
+    fiches.build_documents(t, atelier, tmp_path / "documents.pdf")
+    assert frames and f"<{TAG}" not in frames[0]  # escaped in the frame's attributes
+    pages = [(p.extract_text() or "").replace("\n", "")
+             for p in PdfReader(str(tmp_path / "documents.pdf")).pages]
+    footers = [t for t in pages if "— document participant" in t]
+    assert footers and all(f"<{TAG} data-x=1>Canari</{TAG}>" in t for t in footers)
+
+
 def test_epub_holds_the_payload_as_text(hostile_site):
     import zipfile
     with zipfile.ZipFile(hostile_site / "pdf" / "livre-blanc.epub") as archive:
