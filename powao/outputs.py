@@ -403,6 +403,11 @@ def _run(job: Job, out: str, key: str = "",
     try:
         if os.environ.get("POWAO_PANNE_PDF") == job.label:  # fault injection for tests
             raise RuntimeError("panne simulée")
+        crash = os.environ.get("POWAO_PLANTAGE_PDF", "").split("|")
+        if crash[0] == job.label and not (len(crash) > 1 and Path(crash[1]).exists()):
+            if len(crash) > 1:  # « label|marker »: only the first time
+                Path(crash[1]).touch()
+            os._exit(70)  # a render process dying, as a crashed library makes it
         findings: list = []
         pages = render(job, Path(out), findings)
         if key:
@@ -514,6 +519,7 @@ class Rendering:
             if corpus is not None else dict.fromkeys(jobs, "")
         self.keys = keys
         self.total, self.futures, self.owned = len(keys), [], pool is None
+        self.again = (root, out, options, workers, corpus)  # see `wait`
         self.jobs = list(keys)  # those the render processes are given
         self.waiting: dict = {}
         if not keys:
@@ -547,16 +553,57 @@ class Rendering:
 
     def wait(self) -> dict[str, int]:
         from concurrent.futures import BrokenExecutor, CancelledError
+        finished: list[Job] = []
         try:
-            _collect((f.result() for f in as_completed(self.futures) if not f.cancelled()),
-                     self.total,
-                     self.pages, self.report, self.start, self.on_done)
+            try:
+                self._gather(self.futures, finished)
+            except BrokenExecutor:
+                if stopping() or not self.owned:  # the preview renews its own processes
+                    raise
+                self._again([job for job in self.jobs if job not in finished], finished)
         except (BrokenExecutor, CancelledError):
             if not stopping():  # killed on purpose: the caller reports the interruption
                 raise
         finally:
             self.close()
         return self.pages
+
+    def _gather(self, futures: list, finished: list[Job]) -> None:
+        def results():
+            for future in as_completed(futures):
+                if not future.cancelled():
+                    result = future.result()
+                    finished.append(result[0])
+                    yield result
+        _collect(results(), self.total, self.pages, self.report, self.start, self.on_done,
+                 first=len(finished) + 1)
+
+    def _again(self, jobs: list[Job], finished: list[Job]) -> None:
+        """A render process died (a rendering library crashed, or the memory ran out):
+        what was left is rendered once more, in new processes; what fails again is an
+        error in French."""
+        from concurrent.futures import BrokenExecutor
+        print(f"Un processus de rendu s'est arrêté brutalement : {len(jobs)} PDF "
+              "relancé(s) dans de nouveaux processus…", file=sys.stderr, flush=True)
+        kill_pool(self.pool)
+        root, out, options, workers, corpus = self.again
+        self.pool = new_pool(root, options, max(1, min(workers, len(jobs))), corpus)
+        _pools.append(self.pool)
+        try:
+            with starting_workers():
+                futures = [self.pool.submit(_run, job, str(out), self.keys[job])
+                           for job in jobs]
+            self._gather(futures, finished)
+        except BrokenExecutor:
+            if stopping():
+                raise
+            for job in jobs:
+                if job not in finished:
+                    self.report.error(job.source, 0, (
+                        f"le rendu de {job.label} a échoué deux fois : le processus de rendu "
+                        "s'est arrêté brutalement (une bibliothèque de rendu a planté ou la "
+                        "mémoire a manqué). Relancez la construction ; si l'erreur revient, "
+                        "signalez-la avec ce fichier"))
 
     def close(self) -> None:
         if self.pool is not None:
@@ -568,8 +615,8 @@ class Rendering:
 
 
 def _collect(results, total: int, pages: dict[str, int], report: Report, start: float,
-             on_done=None) -> None:
-    for done, (job, count, error, findings) in enumerate(results, start=1):
+             on_done=None, first: int = 1) -> None:
+    for done, (job, count, error, findings) in enumerate(results, start=first):
         report.extend(f.problem() for f in findings)
         if error:
             report.error(job.source, 0, error)

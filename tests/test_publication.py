@@ -270,6 +270,37 @@ def test_a_pdf_that_crashes_fails_the_build_but_not_the_others(public_build, cap
     assert not list((public_build.root / ".build").glob("construction-*"))
 
 
+def test_a_render_process_that_dies_once_is_replaced(public_build, capsys, monkeypatch,
+                                                    tmp_path):
+    """A render process killed by a crash (here: it exits in the middle of a job) does not
+    fail the build: what was left is rendered again in new processes."""
+    shutil.rmtree(public_build.root / ".cache", ignore_errors=True)  # force a real render
+    monkeypatch.setenv("POWAO_PLANTAGE_PDF",
+                       f"fiches/organiser-sa-semaine.pdf|{tmp_path / 'deja-plante'}")
+    code, _out, err = public_build.run("--jobs", "2", capsys=capsys)
+    assert code == 0, err
+    assert "Un processus de rendu s'est arrêté brutalement : " in err
+    assert "relancé(s) dans de nouveaux processus…" in err
+    assert "Traceback" not in err and "BrokenProcessPool" not in err
+    pdf = public_build.root / "site" / "pdf" / "fiches" / "organiser-sa-semaine.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_pdf_that_kills_its_process_twice_is_a_french_error(public_build, capsys,
+                                                             monkeypatch):
+    site = public_build.root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    shutil.rmtree(public_build.root / ".cache", ignore_errors=True)
+    monkeypatch.setenv("POWAO_PLANTAGE_PDF", "fiches/organiser-sa-semaine.pdf")
+    code, _out, err = public_build.run("--jobs", "2", capsys=capsys)
+    assert code == 1
+    assert ("workshops/organiser-sa-semaine.md: le rendu de fiches/organiser-sa-semaine.pdf a "
+            "échoué deux fois : le processus de rendu s'est arrêté brutalement") in err
+    assert "Traceback" not in err and "BrokenProcessPool" not in err
+    assert "Rien n'a été écrit ni modifié." in err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
 def test_a_build_stopped_midway_leaves_the_site_and_no_temporary_files(public_build):
     import signal
     import sys
