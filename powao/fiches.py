@@ -163,7 +163,7 @@ def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str
     made of the fiche's handout pages; else it is laid out on its own. The fiche's
     layout is then forgotten, unless this process also makes binders (`binders`) and
     one of them holds the fiche."""
-    from .pdf import cache_key, forget_layout, kept_layout, recall, recall_findings, remember
+    from .pdf import forget_layout, kept_layout
     root = t.corpus.root
     base_url = (root / "templates" / "print").as_uri() + "/"
     html = documents_html(t, atelier, edition)
@@ -177,29 +177,19 @@ def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str
         pages = write_pdf(html, target, root, source=atelier.src.rel, findings=findings)
         forget_layout(html, root, base_url)  # written: the measure's layout is let go
         return pages
-    cache = root / ".cache" / "pdf"
-    key = cache_key(html, root, base_url)
-    cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"
-    pages = recall(cached, pages_file, target)
-    if pages is not None:
-        if findings is not None:
-            findings += recall_findings(pages_file)
-        return pages
-    from .pdf import lay_out, write_document
-    from .preflight import inspect
-    groups = [g for g in session_pages(document) if g["document"]]
-    frame = lay_out(documents_html(t, atelier, edition, habillage=groups), root, base_url,
-                    target.name)
-    dressed = _dress(frame, [("", fiche, document)])
-    if dressed is None or len(frame.pages) != len(document.pages) - groups[0]["pages"][0]["index"]:
-        return write_pdf(html, target, root, source=atelier.src.rel, findings=findings)
-    pack = frame.copy(dressed)
-    found = inspect(pack, root, atelier.src.rel)
-    pages = write_document(pack, target, html)
-    remember(target, cached, pages_file, pages, found)
-    if findings is not None:
-        findings += found
-    return pages
+    from .pdf import lay_out
+
+    def assembled():
+        groups = [g for g in session_pages(document) if g["document"]]
+        frame = lay_out(documents_html(t, atelier, edition, habillage=groups), root,
+                        base_url, target.name)
+        dressed = _dress(frame, [("", fiche, document)])
+        first = groups[0]["pages"][0]["index"] if groups else 0
+        if dressed is None or len(frame.pages) != len(document.pages) - first:
+            return lay_out(html, root, base_url, target.name)  # laid out on its own
+        return frame.copy(dressed)
+    return write_pdf(html, target, root, source=atelier.src.rel, findings=findings,
+                     layout=assembled)
 
 
 def fiche_html(t: Templates, atelier: m.Atelier, heure: str | None = None,

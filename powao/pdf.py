@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from .base import (atomic_write, build_date, build_epoch, copy_file, file_sha256,
@@ -156,11 +157,13 @@ def cache_key(document_html: str, root: Path, base_url: str) -> str:
 
 
 def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = None,
-              source: str = "", findings: list | None = None, keep: bool = False) -> int:
+              source: str = "", findings: list | None = None, keep: bool = False,
+              layout: Callable[[], Any] | None = None) -> int:
     """Render HTML to `target` (or reuse an identical earlier render); returns the page
     count. The print preflight's findings on the laid-out pages (`powao.preflight`)
     are added to `findings`, from the cache too. Raises BuildError in French. `keep`:
-    keep the laid-out pages in memory (a fiche, that a binder may reuse)."""
+    keep the laid-out pages in memory (a fiche, that a binder may reuse). `layout`:
+    makes this HTML's pages another way (a handout pack from its fiche's pages)."""
     base_url = (base or root / "templates" / "print").as_uri() + "/"
     cache = root / ".cache" / "pdf"
     key = cache_key(document_html, root, base_url)
@@ -171,7 +174,8 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
             findings += recall_findings(pages_file)
         return pages
     from .preflight import inspect
-    document = lay_out(document_html, root, base_url, target.name, key, keep)
+    document = layout() if layout is not None else lay_out(
+        document_html, root, base_url, target.name, key, keep)
     found = inspect(document, root, source)
     pages = write_document(document, target, document_html)
     remember(target, cached, pages_file, pages, found)

@@ -204,6 +204,20 @@ def _furniture(text: str) -> tuple[list[str], str]:
     return heads + folio, flat(" ".join(rest))
 
 
+def _layouts(monkeypatch) -> list[str]:
+    """The HTML of each document laid out from now on (not the reuses of kept ones)."""
+    from powao import pdf
+    laid_out: list[str] = []
+    real = pdf.lay_out
+
+    def spy(html, root, base_url, *args, **kwargs):
+        if pdf.kept_layout(html, root, base_url) is None:
+            laid_out.append(html)
+        return real(html, root, base_url, *args, **kwargs)
+    monkeypatch.setattr(pdf, "lay_out", spy)
+    return laid_out
+
+
 def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
         built, tmp_path, monkeypatch):
     """A handout that had to be tightened makes the layout that measured it obsolete:
@@ -224,21 +238,14 @@ def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
     pack = fiches.documents_html(t, atelier)
     first = re.search(r'<section class="document serre-0" id="([^"]+)"', pack).group(1)
     monkeypatch.setattr(fiches, "fit_handouts", lambda t, atelier: {first: 1})
-    laid_out: list[str] = []
-    real = pdf.lay_out
-
-    def spy(html, root, base_url, *args, **kwargs):  # layouts, not reuses of kept ones
-        if pdf.kept_layout(html, root, base_url) is None:
-            laid_out.append(html)
-        return real(html, root, base_url, *args, **kwargs)
-    monkeypatch.setattr(pdf, "lay_out", spy)
+    laid_out = _layouts(monkeypatch)
     fiches.build_fiche(t, atelier, tmp_path / "fiche.pdf")
     fiches.build_documents(t, atelier, tmp_path / "assemble.pdf", findings=[])
     pack = fiches.documents_html(t, atelier)
     assert 'class="document serre-1"' in pack
     assert pack not in laid_out, "the pack's handouts were laid out again"
     assert len(laid_out) == 2 and 'class="habillage habillage-document' in laid_out[1]
-    monkeypatch.setattr(pdf, "lay_out", real)
+    monkeypatch.undo()
     pdf.write_pdf(pack, tmp_path / "seul.pdf", built.root)
     assembled = PdfReader(str(tmp_path / "assemble.pdf"))
     reference = PdfReader(str(tmp_path / "seul.pdf"))
@@ -267,14 +274,7 @@ def test_a_handout_pack_with_nothing_to_tighten_is_laid_out_once(built, monkeypa
     shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)
     pdf.forget_layouts()
     fiches._fits.clear()
-    laid_out: list[str] = []
-    real = pdf.lay_out
-
-    def spy(html, root, base_url, *args, **kwargs):  # layouts, not reuses of kept ones
-        if pdf.kept_layout(html, root, base_url) is None:
-            laid_out.append(html)
-        return real(html, root, base_url, *args, **kwargs)
-    monkeypatch.setattr(pdf, "lay_out", spy)
+    laid_out = _layouts(monkeypatch)
     fiches.build_fiche(t, atelier, built.root / "sorties" / "f.pdf")
     fiches.build_documents(t, atelier, built.root / "sorties" / "d.pdf")
     assert fiches.fit_handouts(t, atelier) == {}
