@@ -25,7 +25,9 @@ XREF_KINDS = ("atelier", "cycle", "module", "parcours", "chapitre", "page", "glo
 
 DIRECTIVE = re.compile(r"\{\{\s*([a-z_][a-z0-9_.\-]*)\s*(?::\s*([^}]*?))?\s*\}\}")
 DATA_PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+")
-LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# A destination may hold balanced parentheses, as in CommonMark (« …/Mentorat_(France) »).
+LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))*)>?"
+                  r"(?:\s+\"[^\"]*\")?\s*\)")
 # `![](frise.png){ .decoratif }`: an image that only decorates (no alternative text).
 DECORATIVE = re.compile(r"\{[^}]*\.decoratif\b[^}]*\}")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)

@@ -165,6 +165,20 @@ def test_link_and_image_to_missing_files(projet, capsys):
     ]
 
 
+def test_link_messages_quote_the_whole_address_parentheses_included(projet, capsys):
+    projet.replace(ATELIER, "## Conseils d'animation\n",
+                   "## Conseils d'animation\n\nVoir [ici](javascript:alert(1)), "
+                   "[la fiche](Mentorat_(groupe).pdf) et "
+                   "[l'article](https://fr.wikipedia.org/wiki/Mentorat_(accompagnement)).\n")
+    code, lines = errors(projet, capsys)
+    assert code == 1
+    assert f"{ATELIER}:30: lien « javascript:alert(1) » refusé : seuls les chemins relatifs " \
+        "vers un fichier du projet sont acceptés" in lines
+    assert f"{ATELIER}:30: lien vers « Mentorat_(groupe).pdf » : fichier introuvable. Vérifiez " \
+        "le nom et le dossier (le chemin est relatif au fichier)" in lines
+    assert not any("wikipedia" in line for line in lines)
+
+
 def test_all_problems_of_a_run_at_once(projet, capsys):
     projet.replace(ATELIER, "statut: publie", "statut: publié")
     projet.replace("workshops/organiser-sa-semaine.md", "duree: 60", "duree: 70")
