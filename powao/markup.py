@@ -31,8 +31,13 @@ LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s>]|\([^()\
 # `![](frise.png){ .decoratif }`: an image that only decorates (no alternative text).
 DECORATIVE = re.compile(r"\{[^}]*\.decoratif\b[^}]*\}")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
-IMG_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.I | re.S)
-IMG_SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+# An attribute's value, quoted or not (« <img alt=Logo src=logo.png> » is HTML too).
+IMG_ALT = re.compile(r"""\balt\s*=\s*(?:(["'])(.*?)\1|([^\s"'>]+))""", re.I | re.S)
+IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:(["'])(.*?)\1|([^\s"'>]+))""", re.I | re.S)
+
+
+def _value(found: re.Match[str] | None) -> str | None:
+    return None if found is None else found.group(2) if found.group(1) else found.group(3)
 CITATION = re.compile(r"\[@([A-Za-z0-9_\-]+)(?:\s*,\s*([^\]]+))?\]")
 FENCE = re.compile(r"^\s*(```|~~~)")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -175,11 +180,11 @@ def _scan(body: str, first_line: int) -> tuple[Token, ...]:
                 decor = "decoratif" if image and DECORATIVE.match(line, m.end()) else ""
                 tokens.append(Token("image" if image else "link", target, number, decor, text))
         for m in IMG_TAG.finditer(line):
-            alt = IMG_ALT.search(m.group(0))
-            src = IMG_SRC.search(m.group(0))
-            tokens.append(Token("image", src.group(2) if src else "", number,
-                                "decoratif" if alt and not alt.group(2).strip() else "",
-                                alt.group(2) if alt else ""))
+            alt = _value(IMG_ALT.search(m.group(0)))
+            src = _value(IMG_SRC.search(m.group(0)))
+            tokens.append(Token("image", src or "", number,
+                                "decoratif" if alt is not None and not alt.strip() else "",
+                                alt or ""))
         for m in CITATION.finditer(line):
             tokens.append(Token("citation", m.group(1), number, (m.group(2) or "").strip()))
     return tuple(tokens)

@@ -179,6 +179,20 @@ def test_link_messages_quote_the_whole_address_parentheses_included(projet, caps
     assert not any("wikipedia" in line for line in lines)
 
 
+def test_html_images_are_read_with_unquoted_attributes_too(projet, capsys):
+    projet.replace(ATELIER, "## Conseils d'animation\n",
+                   "## Conseils d'animation\n\nVoir <img alt=Logo src=logo.png> et "
+                   "<img src=schema.png>.\n")
+    code, lines = errors(projet, capsys)
+    assert code == 1
+    assert f"{ATELIER}:30: image « schema.png » sans texte de remplacement : écrivez ce " \
+        "qu'elle montre entre les crochets, ![Deux mentors au tableau](schema.png), ou, si " \
+        "elle ne fait que décorer, marquez-la ![](schema.png){ .decoratif }" in lines
+    assert not any("«  »" in line or "« logo.png » sans texte" in line for line in lines)
+    assert f"{ATELIER}:30: image vers « logo.png » : fichier introuvable. Vérifiez le nom et " \
+        "le dossier (le chemin est relatif au fichier)" in lines
+
+
 def test_all_problems_of_a_run_at_once(projet, capsys):
     projet.replace(ATELIER, "statut: publie", "statut: publié")
     projet.replace("workshops/organiser-sa-semaine.md", "duree: 60", "duree: 70")
