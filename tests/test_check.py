@@ -16,6 +16,13 @@ def errors(projet, capsys, *args: str) -> tuple[int, list[str]]:
     return code, lines
 
 
+def errors_with_tip(projet, capsys, text: str) -> tuple[int, list[str]]:
+    """`check`'s errors once `text` is added under the workshop's « Conseils d'animation »
+    (its line 30)."""
+    projet.replace(ATELIER, "## Conseils d'animation\n", f"## Conseils d'animation\n\n{text}\n")
+    return errors(projet, capsys)
+
+
 def test_clean_project_passes(projet, capsys):
     code, out, err = projet.run("check", "--strict", capsys=capsys)
     assert code == 0, err
@@ -152,10 +159,8 @@ def test_empty_file(projet, capsys):
 
 
 def test_link_and_image_to_missing_files(projet, capsys):
-    projet.replace(ATELIER, "## Conseils d'animation\n",
-                   "## Conseils d'animation\n\nVoir [la grille](grille.pdf) et "
-                   "![le schéma](images/schema.png).\n")
-    code, lines = errors(projet, capsys)
+    code, lines = errors_with_tip(projet, capsys, "Voir [la grille](grille.pdf) et "
+                                  "![le schéma](images/schema.png).")
     assert code == 1
     assert lines == [
         f"{ATELIER}:30: image vers « images/schema.png » : fichier introuvable. Vérifiez le nom "
@@ -166,11 +171,9 @@ def test_link_and_image_to_missing_files(projet, capsys):
 
 
 def test_link_messages_quote_the_whole_address_parentheses_included(projet, capsys):
-    projet.replace(ATELIER, "## Conseils d'animation\n",
-                   "## Conseils d'animation\n\nVoir [ici](javascript:alert(1)), "
-                   "[la fiche](Mentorat_(groupe).pdf) et "
-                   "[l'article](https://fr.wikipedia.org/wiki/Mentorat_(accompagnement)).\n")
-    code, lines = errors(projet, capsys)
+    code, lines = errors_with_tip(
+        projet, capsys, "Voir [ici](javascript:alert(1)), [la fiche](Mentorat_(groupe).pdf) "
+        "et [l'article](https://fr.wikipedia.org/wiki/Mentorat_(accompagnement)).")
     assert code == 1
     assert f"{ATELIER}:30: lien « javascript:alert(1) » refusé : seuls les chemins relatifs " \
         "vers un fichier du projet sont acceptés" in lines
@@ -180,10 +183,8 @@ def test_link_messages_quote_the_whole_address_parentheses_included(projet, caps
 
 
 def test_html_images_are_read_with_unquoted_attributes_too(projet, capsys):
-    projet.replace(ATELIER, "## Conseils d'animation\n",
-                   "## Conseils d'animation\n\nVoir <img alt=Logo src=logo.png> et "
-                   "<img src=schema.png>.\n")
-    code, lines = errors(projet, capsys)
+    code, lines = errors_with_tip(projet, capsys, "Voir <img alt=Logo src=logo.png> et "
+                                  "<img src=schema.png>.")
     assert code == 1
     assert f"{ATELIER}:30: image « schema.png » sans texte de remplacement : écrivez ce " \
         "qu'elle montre entre les crochets, ![Deux mentors au tableau](schema.png), ou, si " \
