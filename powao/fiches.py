@@ -210,12 +210,13 @@ def _author(corpus: Corpus) -> str:
 
 def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | None = None,
                 groupe: m.Groupe | None = None, edition: str = "public",
-                findings: list | None = None) -> int:
+                findings: list | None = None, pack: bool = True) -> int:
+    """A fiche. Its pages stay in memory when its handout pack follows (`pack`: it is
+    made of them, then forgets them) or a binder of this render process may reuse them."""
     html = fiche_html(t, atelier, heure, groupe, edition)
-    # Its pages stay in memory: its handout pack is made of them (which then forgets
-    # them, unless a binder of this render process may reuse them).
+    keep = heure is None and groupe is None and (pack or _in_binder(t, atelier))
     return write_pdf(html, target, t.corpus.root, source=atelier.src.rel, findings=findings,
-                     keep=heure is None and groupe is None)
+                     keep=keep)
 
 
 def _in_binder(t: Templates, atelier: m.Atelier) -> bool:

@@ -352,8 +352,10 @@ def render(job: Job, out: Path, findings: list | None = None) -> int:
     target = out / job.path
     if job.kind == "fiche":
         atelier = templates.corpus.ateliers[job.ident]
+        # Its pack follows: in this job (`extras`), or next in the preview's fiches process.
         pages = fiches.build_fiche(templates, atelier, target, heure=options.get("heure"),
-                                   edition=edition, findings=findings)
+                                   edition=edition, findings=findings,
+                                   pack=bool(job.extras) or bool(options.get("_apercu")))
         for extra in job.extras:  # its handout pack: the layout that fitted its handouts
             fiches.build_documents(templates, atelier, out / extra, edition, findings)
         return pages
