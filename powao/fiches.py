@@ -225,9 +225,12 @@ def _in_binder(t: Templates, atelier: m.Atelier) -> bool:
 
 def prepare_kit(t: Templates, ident: str, edition: str = "public",
                 keys: dict[str, str] | None = None) -> None:
-    """Lay out (and keep in memory) the fiches of a cycle's binder, so that its next
-    assembly lays out only what changed (the live preview does it while idle)."""
-    _session_fiches(t, ident, edition, keys or {})
+    """Assemble a cycle's binder once, aside, so that its next assembly lays out and
+    draws only what changed: its fiches and its frame stay laid out in memory, its pages
+    drawn (`powao.redraw`). The live preview does it while idle."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="powao-kit-") as tmp:
+        assemble_kit(t, ident, Path(tmp) / f"{ident}.pdf", edition, keys=keys, share=False)
 
 
 def _securite(t: Templates) -> tuple[Any, str]:
@@ -409,7 +412,10 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
     binder = frame.copy(pages)
     if findings is not None:  # the print preflight, on the binder's pages
         findings += inspect(binder, root, cycle.src.rel)
-    return write_document(binder, target, frame_html + "".join(h for _p, h, _d in parts))
+    # The preview (`share` off) writes its binder after each save: the pages it drew
+    # last time are replayed, not drawn again (powao.redraw).
+    return write_document(binder, target, frame_html + "".join(h for _p, h, _d in parts),
+                          redraw="" if share else f"{ident}-{edition}")
 
 
 def _session_fiches(t: Templates, ident: str, edition: str,

@@ -307,7 +307,8 @@ def tidy() -> bool:
 
 
 def prepare(job: Job, corpus_bytes: bytes = b"") -> bool:
-    """Lay out ahead what a binder reuses (the live preview, while idle)."""
+    """Assemble a binder ahead, aside: what its next assembly reuses (its fiches and frame
+    laid out, its pages drawn) stays in this process (the live preview, while idle)."""
     from . import fiches
     if corpus_bytes:
         _use_corpus(corpus_bytes)

@@ -238,14 +238,19 @@ def layouts_kept() -> int:
     return len(_LAID_OUT)
 
 
-def write_document(document, target: Path, identity: str) -> int:
+def write_document(document, target: Path, identity: str, redraw: str = "") -> int:
     """Write laid-out pages as a tagged PDF (the one write path of every PDF); returns
-    the page count. `identity` (the HTML) makes the PDF identifier reproducible."""
+    the page count. `identity` (the HTML) makes the PDF identifier reproducible.
+    `redraw` (the live preview's binders): the pages this process drew for the previous
+    write of that name are not drawn again (`powao.redraw`)."""
+    from contextlib import nullcontext
+
     from . import accessibilite
+    from .redraw import redrawing
     identifier = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with accessibilite.tagging():  # PDF/UA-1 (see accessibilite.py)
+        with accessibilite.tagging(), (redrawing(redraw) if redraw else nullcontext()):
             document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
                                custom_metadata=True, uncompressed_pdf=True)
         accessibilite.finish(target, build_date())

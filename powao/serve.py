@@ -339,7 +339,8 @@ class Preview:
         self._start_pool()
 
     def prepare(self) -> None:
-        """While idle, the binders' process lays out the fiches its binders reuse."""
+        """While idle, the binders' process assembles each cycle's binder aside: its next
+        assembly lays out and draws only what a save changed."""
         import pickle
 
         from . import outputs

@@ -340,3 +340,81 @@ def test_a_binder_assembled_from_its_fiches_pages_reads_as_a_full_layout(built, 
     assert [text for text in body if text.strip()] == [text for text in parts if text.strip()]
     assert len(body) >= len(parts)
     assert f"page 2 / {len(texts)}" in texts[1]  # binder folios up front (not the cover)
+
+def _drawn(monkeypatch) -> list:
+    """The pages WeasyPrint draws from now on (not those replayed, see powao.redraw)."""
+    import weasyprint.document
+    drawn: list = []
+    real = weasyprint.document.draw_page
+
+    def spy(page_box, stream):
+        drawn.append(page_box)
+        return real(page_box, stream)
+    monkeypatch.setattr(weasyprint.document, "draw_page", spy)
+    return drawn
+
+
+def test_a_binder_written_again_draws_only_the_edited_sessions_pages(
+        built, tmp_path, monkeypatch):
+    """The live preview writes a cycle's binder again after each save: the pages of the
+    sessions and front matter that did not change are replayed, not drawn, and the file
+    is the same, byte for byte, as the binder drawn whole."""
+    import shutil
+
+    from powao import fiches, pdf, redraw
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    root = tmp_path / "projet"
+    shutil.copytree(built.root, root, ignore=shutil.ignore_patterns("sorties", ".cache"))
+    pdf.forget_layouts()
+    redraw.forget()
+    t = Templates(load_and_check(root)[0])
+    assert fiches.assemble_kit(t, "cycle-test", tmp_path / "avant.pdf", share=False)
+    path = root / "workshops" / "organiser-sa-semaine.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Pour s'organiser.", "Pour s'organiserrevu."), encoding="utf-8")
+    t = Templates(load_and_check(root)[0])
+    drawn = _drawn(monkeypatch)
+    assert fiches.assemble_kit(t, "cycle-test", tmp_path / "apres.pdf", share=False)
+    again = PdfReader(str(tmp_path / "apres.pdf"))
+    edited = [n for n, page in enumerate(again.pages) if "organiserrevu" in
+              (page.extract_text() or "")]
+    assert edited, "the edit is in the binder written again"
+    # The edited session's pages are drawn (the fiche was laid out again), not the rest.
+    alone = PdfReader(str(tmp_path / "avant.pdf"))
+    fiche = pdf.kept_layout(fiches.fiche_html(t, t.corpus.ateliers["organiser-sa-semaine"]),
+                            root, (root / "templates" / "print").as_uri() + "/")
+    assert len(alone.pages) == len(again.pages) >= 3 * len(fiche.pages)
+    assert 1 <= len(drawn) <= len(fiche.pages)
+    drawn.clear()
+    redraw.forget()
+    assert fiches.assemble_kit(t, "cycle-test", tmp_path / "entier.pdf", share=False)
+    assert len(drawn) == len(again.pages)
+    assert (tmp_path / "apres.pdf").read_bytes() == (tmp_path / "entier.pdf").read_bytes()
+
+
+def test_a_page_that_adds_resources_to_the_pdf_is_drawn_each_time(tmp_path, monkeypatch):
+    """Replaying is for pages whose drawing stays within their own stream: a page with a
+    transparency group (opacity) or an image is drawn again at each write; the files are
+    the same as drawn whole."""
+    from powao import pdf, redraw
+    from conftest import REPO
+    html = ('<html lang="fr"><head><title>Essai</title></head><body>'
+            '<p>Une page ordinaire, en <b>gras</b> et <i>italique</i>.</p>'
+            '<p style="break-before: page; opacity: .5">Une page translucide.</p>'
+            '<p style="break-before: page; color: rgba(0, 0, 0, .6)">Une couleur.</p>'
+            '<p style="break-before: page"><img alt="Point" src="data:image/png;base64,'
+            'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJ'
+            'RU5ErkJggg=="></p></body></html>')
+    document = pdf.lay_out(html, REPO, (REPO / "templates" / "print").as_uri() + "/", "e.pdf")
+    redraw.forget()
+    pdf.write_document(document, tmp_path / "1.pdf", html, redraw="essai")
+    drawn = _drawn(monkeypatch)
+    pdf.write_document(document, tmp_path / "2.pdf", html, redraw="essai")
+    assert len(document.pages) == 4
+    assert drawn == [document.pages[1]._page_box, document.pages[3]._page_box], \
+        "only the translucent page and the image's are drawn again"
+    redraw.forget()
+    pdf.write_document(document, tmp_path / "3.pdf", html, redraw="essai")
+    assert (tmp_path / "2.pdf").read_bytes() == (tmp_path / "3.pdf").read_bytes()
+    assert "Une couleur." in (PdfReader(str(tmp_path / "2.pdf")).pages[2].extract_text())
