@@ -105,6 +105,7 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     # edit above the handouts keeps their measure.
     shape = re.sub(r' data-source="[^"]*"', "", plain)
     key = hashlib.sha256((shape + toolchain_fingerprint(root)).encode()).hexdigest()
+    t.memo[("serrage-cle", atelier.id)] = key
     if key in _fits:
         t.memo[("serrage", atelier.id)] = _fits[key]
         return _fits[key]
@@ -114,8 +115,11 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     except (OSError, ValueError):
         levels = {}
         html = plain
+        measured: dict[str, tuple[str, Any, int]] = {}  # section -> html, layout, level
         for step in range(SERRAGE_MAX):
             document = lay_out(html, root, base_url, f"{atelier.id}.pdf", keep=step == 0)
+            for section in _handout_pages(document):
+                measured[section] = (html, document, levels.get(section, 0))
             use = handout_use([scan_page(p) for p in document.pages])
             over = {e["element"].get("data-section") for e in use.values()
                     if e["used"] > e["declared"] and e["element"].get("data-section")}
@@ -127,12 +131,35 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
             html = documents_html(t, atelier, serrage=levels, seuls=over)
         if levels:  # the first layout is not the pack: no need to keep it
             forget_layout(plain, root, base_url)
+        _MEASURED.clear()
+        _MEASURED.update(atelier=atelier.id, key=key, sections={
+            section: (html, document) for section, (html, document, level) in measured.items()
+            if level == levels.get(section, 0)})
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(levels, sort_keys=True), encoding="utf-8")
         os.replace(tmp, memo)
     _fits[key] = t.memo[("serrage", atelier.id)] = levels
     return levels
+
+
+# The handouts this process has just measured (`fit_handouts`): for each, the laid-out
+# document that holds it at its final tightening. The fiche that follows in the same job
+# takes its handout pages from them (`fiche_layout`) instead of laying them out again.
+_MEASURED: dict[str, Any] = {}
+
+
+def _handout_pages(document) -> dict[str, list[int]]:
+    """The pages of each handout (by its section id) in a laid-out document."""
+    found: dict[str, list[int]] = {}
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            section = element.get("data-section") if element is not None else None
+            if section:
+                found.setdefault(section, []).append(index)
+                break
+    return found
 
 
 def documents_html(t: Templates, atelier: m.Atelier, edition: str = "public",
@@ -181,9 +208,9 @@ def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str
 
     def assembled():
         groups = [g for g in session_pages(document) if g["document"]]
-        frame = lay_out(documents_html(t, atelier, edition, habillage=groups), root,
-                        base_url, target.name)
-        dressed = _dress(frame, [("", fiche, document)])
+        frame_html = documents_html(t, atelier, edition, habillage=groups)
+        frame = lay_out(frame_html, root, base_url, target.name)
+        dressed = _dress(frame, [("", fiche, document)], frame_html)
         first = groups[0]["pages"][0]["index"] if groups else 0
         if dressed is None or len(frame.pages) != len(document.pages) - first:
             return lay_out(html, root, base_url, target.name)  # laid out on its own
@@ -193,13 +220,86 @@ def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str
 
 
 def fiche_html(t: Templates, atelier: m.Atelier, heure: str | None = None,
-               groupe: m.Groupe | None = None, edition: str = "public") -> str:
+               groupe: m.Groupe | None = None, edition: str = "public",
+               habillage: list[dict[str, Any]] | None = None) -> str:
+    """A fiche's HTML; with `habillage` (its handouts as the pages of the documents that
+    measured them, see `fiche_layout`), its frame: one empty block per handout page."""
     corpus = t.corpus
     meta = Meta(title=f"Fiche de séance — {atelier.titre}", author=_author(corpus),
                 subject=atelier.resume, keywords=[corpus.axe(atelier.axe).titre, *atelier.mots_cles])
     html = t.render("print/fiche.html", head=Markup(head(meta, edition)),
+                    habillage_documents=habillage,
                     **fiche_context(t, atelier, heure, groupe=groupe))
     return t.renderer.finish(html, pdf_linker(t, {f"atelier/{atelier.id}": f"atelier-{atelier.id}"}))
+
+
+_SECTION = re.compile(r'<section class="(?:document|retour) [^"]*" id="[^"]*" '
+                      r'data-section="([^"]+)".*?</section>', re.S)
+
+
+def fiche_layout(t: Templates, atelier: m.Atelier, html: str, heure: str | None = None,
+                 groupe: m.Groupe | None = None, edition: str = "public", keep: bool = False):
+    """A fiche laid out (kept in memory with `keep`). Its handouts were laid out by this
+    process to measure them, just before (`fit_handouts`): then only its own pages are
+    laid out, in a frame, and each handout page is the measuring layout's, under the
+    fiche's footers. Else (measured earlier, or by another process) it is laid out whole."""
+    from .pdf import keep_layout, kept_layout, lay_out
+    root = t.corpus.root
+    base_url = (root / "templates" / "print").as_uri() + "/"
+    document = kept_layout(html, root, base_url)
+    if document is not None:
+        return document
+    try:
+        document = _composed(t, atelier, html, heure, groupe, edition)
+    finally:
+        _MEASURED.clear()  # used once: the fiche holds the pages it took
+    if document is None:
+        return lay_out(html, root, base_url, f"{atelier.id}.pdf", keep=keep)
+    if keep:
+        keep_layout(html, root, base_url, document)
+    return document
+
+
+def _composed(t: Templates, atelier: m.Atelier, html: str, heure: str | None,
+              groupe: m.Groupe | None, edition: str):
+    """The fiche made of its frame and its handouts' measured pages (`fiche_layout`), or
+    None when they are not all at hand, or not printed as in the fiche."""
+    from .pdf import lay_out
+    root = t.corpus.root
+    base_url = (root / "templates" / "print").as_uri() + "/"
+    if (edition != "public" or _MEASURED.get("atelier") != atelier.id  # measured: public
+            or _MEASURED.get("key") != t.memo.get(("serrage-cle", atelier.id))):
+        return None
+    blocks = {mt.group(1): mt.group(0) for mt in _SECTION.finditer(html)}
+    sections = dict(_MEASURED["sections"])
+    missing = {section for section in blocks if section not in sections}
+    if missing:  # tightened at the last step: never laid out so
+        extra_html = documents_html(t, atelier, serrage=fit_handouts(t, atelier), seuls=missing)
+        extra = lay_out(extra_html, root, base_url, f"{atelier.id}.pdf")
+        sections.update({section: (extra_html, extra) for section in missing})
+    parts: list[tuple[str, str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    found: dict[int, dict[str, list[int]]] = {}
+    for section, block in blocks.items():
+        source, document = sections[section]
+        if block not in source:  # not the same handout HTML as in the fiche
+            return None
+        if not any(d is document for _p, _h, d in parts):
+            parts.append(("", source, document))
+            found[id(document)] = _handout_pages(document)
+        partie = next(n for n, (_p, _h, d) in enumerate(parts, start=1) if d is document)
+        indexes = found[id(document)].get(section)
+        if not indexes:
+            return None
+        groups.append({"recto": True, "pages": [
+            {"partie": partie, "index": i, "titre": _footer_text(document.pages[i])}
+            for i in indexes]})
+    if not groups:
+        return None
+    frame_html = fiche_html(t, atelier, heure, groupe, edition, habillage=groups)
+    frame = lay_out(frame_html, root, base_url, f"{atelier.id}.pdf")
+    pages = _dress(frame, parts, frame_html)
+    return None if pages is None else frame.copy(pages)
 
 
 def _author(corpus: Corpus) -> str:
@@ -216,7 +316,7 @@ def build_fiche(t: Templates, atelier: m.Atelier, target: Path, heure: str | Non
     html = fiche_html(t, atelier, heure, groupe, edition)
     keep = heure is None and groupe is None and (pack or _in_binder(t, atelier))
     return write_pdf(html, target, t.corpus.root, source=atelier.src.rel, findings=findings,
-                     keep=keep)
+                     layout=lambda: fiche_layout(t, atelier, html, heure, groupe, edition, keep))
 
 
 def _in_binder(t: Templates, atelier: m.Atelier) -> bool:
@@ -406,7 +506,7 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
     frame_html = kit_html(t, "cycle", ident, edition, habillage=habillage)
     # Kept: an edit that changes no session's pages nor the front matter lays out none.
     frame = lay_out(frame_html, root, base_url, target.name, keep=True)
-    pages = _dress(frame, parts)
+    pages = _dress(frame, parts, frame_html)
     if pages is None:
         return None
     binder = frame.copy(pages)
@@ -422,9 +522,6 @@ def _session_fiches(t: Templates, ident: str, edition: str,
                     keys: dict[str, str]) -> list[tuple[m.Atelier, str, Any]]:
     """Each session's workshop, fiche HTML (kept by its job's key) and laid-out fiche
     (kept by pdf.lay_out)."""
-    from .pdf import lay_out
-    root = t.corpus.root
-    base_url = (root / "templates" / "print").as_uri() + "/"
     found = []
     for seance in t.corpus.cycles[ident].seances:
         atelier = t.corpus.ateliers[seance.atelier]
@@ -436,39 +533,37 @@ def _session_fiches(t: Templates, ident: str, edition: str,
                 _FICHE_HTML[key] = html
                 while len(_FICHE_HTML) > 64:
                     del _FICHE_HTML[next(iter(_FICHE_HTML))]
-        found.append((atelier, html,
-                      lay_out(html, root, base_url, f"{seance.atelier}.pdf", keep=True)))
+        found.append((atelier, html, fiche_layout(t, atelier, html, edition=edition, keep=True)))
     return found
 
 
-def _dress(frame, parts: list) -> list | None:
-    """The binder's pages: the frame's, each session page given its fiche page's
-    content; None if a session's pages in the frame differ from its fiche's."""
-    placed: dict[tuple[int, int], int] = {}  # (session, fiche page) -> frame page
+_MARK = re.compile(r'data-habillage="(\d+-\d+)"')
+
+
+def _dress(frame, parts: list, frame_html: str) -> list | None:
+    """The frame's pages, each page that holds an empty block « n-i » given the content of
+    page i of part n (its margin boxes stay the frame's); None if the frame does not
+    line up: a block missing or over two pages, a page with two, or a page not there."""
+    placed: dict[str, int] = {}  # « n-i » -> frame page
     for number, page in enumerate(frame.pages):
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is not None and element.get("data-habillage"):
-                session, index = element.get("data-habillage").split("-")
-                placed.setdefault((int(session), int(index)), number)
-                break
-    pages = list(frame.pages)
-    for n, (prefix, _html, document) in enumerate(parts, start=1):
-        start = min((index for session, index in placed if session == n), default=None)
-        if start is None:
+        marks = {element.get("data-habillage") for box in page._page_box.descendants()
+                 if (element := getattr(box, "element", None)) is not None
+                 and element.get("data-habillage")}
+        if len(marks) > 1 or marks & placed.keys():
             return None
-        first = placed[(n, start)]
-        for index in range(start, len(document.pages)):
-            page, number = document.pages[index], first + index - start
-            if number >= len(pages):
-                return None
-            frame_page = frame.pages[number]
-            blank = frame_page._page_box.page_type.blank
-            if page._page_box.page_type.blank != blank or (
-                    not blank and placed.get((n, index)) != number):
-                return None
-            if not blank:
-                pages[number] = _prefixed(page, prefix, _margin_boxes(frame_page))
+        placed.update(dict.fromkeys(marks, number))
+    if placed.keys() != set(_MARK.findall(frame_html)):
+        return None
+    pages = list(frame.pages)
+    for mark, number in placed.items():
+        n, index = (int(x) for x in mark.split("-"))
+        if not 1 <= n <= len(parts) or index >= len(parts[n - 1][2].pages):
+            return None
+        prefix, _html, document = parts[n - 1]
+        page, frame_page = document.pages[index], frame.pages[number]
+        if page._page_box.page_type.blank or frame_page._page_box.page_type.blank:
+            return None
+        pages[number] = _prefixed(page, prefix, _margin_boxes(frame_page))
     return pages
 
 

@@ -212,12 +212,16 @@ def lay_out(document_html: str, root: Path, base_url: str, name: str, key: str =
     if sandbox.refused:
         raise BuildError(f"ressource refusée par le rendu PDF de {name} (hors du "
                          f"projet) : {sandbox.refused[0]}")
-    if not keep:
-        return document
-    _LAID_OUT[key] = document
+    if keep:
+        keep_layout(document_html, root, base_url, document, key)
+    return document
+
+
+def keep_layout(document_html: str, root: Path, base_url: str, document, key: str = "") -> None:
+    """Keep a layout of this HTML in memory (made by `lay_out` or assembled otherwise)."""
+    _LAID_OUT[key or cache_key(document_html, root, base_url)] = document
     while len(_LAID_OUT) > KEEP_LAID_OUT:
         del _LAID_OUT[next(iter(_LAID_OUT))]
-    return document
 
 
 def forget_layouts() -> None:

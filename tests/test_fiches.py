@@ -418,3 +418,45 @@ def test_a_page_that_adds_resources_to_the_pdf_is_drawn_each_time(tmp_path, monk
     pdf.write_document(document, tmp_path / "3.pdf", html, redraw="essai")
     assert (tmp_path / "2.pdf").read_bytes() == (tmp_path / "3.pdf").read_bytes()
     assert "Une couleur." in (PdfReader(str(tmp_path / "2.pdf")).pages[2].extract_text())
+
+
+def test_a_fiche_takes_its_handouts_pages_from_the_layouts_that_measured_them(
+        built, tmp_path, monkeypatch):
+    """Measuring a workshop's handouts lays them out (tightened where they overflow):
+    the fiche then lays out only its own pages, in a frame, and takes each handout page
+    from the layout that measured it. It reads as the fiche laid out whole: same pages,
+    text, footers and folios, bookmarks, links, tags and metadata."""
+    import shutil
+
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    corpus, _report = load_and_check(built.root)
+    t = Templates(corpus)
+    atelier = corpus.ateliers["construire-son-reseau"]
+    shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)
+    pdf.forget_layouts()
+    fiches._fits.clear()
+    laid_out = _layouts(monkeypatch)
+    fiches.build_fiche(t, atelier, tmp_path / "fiche.pdf", pack=False)
+    html = fiches.fiche_html(t, atelier)
+    assert html not in laid_out, "the fiche was laid out whole"
+    frames = [h for h in laid_out if 'class="fiche' in h]
+    assert len(frames) == 1 and 'class="habillage habillage-document recto"' in frames[0]
+    assert '<section class="document' not in frames[0], "its handouts were laid out again"
+    assert all('class="fiche' not in h for h in laid_out if '<section class="document' in h)
+    monkeypatch.undo()
+    base_url = (built.root / "templates" / "print").as_uri() + "/"
+    pdf.write_document(pdf.lay_out(html, built.root, base_url, "entiere.pdf"),
+                       tmp_path / "entiere.pdf", html)
+    made = PdfReader(str(tmp_path / "fiche.pdf"))
+    whole = PdfReader(str(tmp_path / "entiere.pdf"))
+    texts = [p.extract_text() or "" for p in made.pages]
+    assert len(texts) == len(whole.pages) >= 3
+    assert texts == [p.extract_text() or "" for p in whole.pages]
+    assert any("Ton avis sur la séance" in text for text in texts)
+    assert _outline(made) == _outline(whole) and len(_outline(made)) >= 3
+    assert [_link_pages(made, n) for n in range(len(texts))] == \
+        [_link_pages(whole, n) for n in range(len(texts))]
+    assert _roles(made) == _roles(whole) and "/Table" in _roles(made)
+    assert made.metadata.title == whole.metadata.title == f"Fiche de séance — {atelier.titre}"
