@@ -12,8 +12,10 @@ median wall time and peak memory (PSS of the whole process tree, sampled every
 50 ms) of:
 `check`, a cold full build, a no-change rebuild, a rebuild after editing one
 workshop; and, on the same corpus, a naive baseline: `mkdocs build` plus one
-`weasyprint` command per PDF, run one after the other. Prints a table (French)
-and writes JSON next to this script.
+`weasyprint` command per PDF, run one after the other (the reference: fiches,
+binders and white paper; and once, the same PDFs as the build: handout packs and
+the printer's edition too). Prints a table (French) and writes JSON next to this
+script.
 """
 from __future__ import annotations
 
@@ -120,8 +122,10 @@ def clean_outputs(root: Path) -> None:
         shutil.rmtree(root / name, ignore_errors=True)
 
 
-def naive_inputs(root: Path, out: Path) -> tuple[Path, list[Path]]:
-    """The naive pipeline's inputs: the docs tree and one HTML file per PDF."""
+def naive_inputs(root: Path, out: Path, complet: bool = False) -> tuple[Path, list[Path]]:
+    """The naive pipeline's inputs: the docs tree and one HTML file per PDF (the
+    reference: fiches, binders, white paper). `complet`: every PDF the build publishes,
+    the handout packs and the white paper's printer edition too."""
     script = f"""
 import sys; sys.path.insert(0, {str(root)!r})
 from pathlib import Path
@@ -146,6 +150,12 @@ for job in outputs.plan(corpus, {{"fiches", "kits", "livre-blanc"}}):
         html = fiches.kit_html(t, job.kind.split("-")[1], job.ident)
     (out / "html").mkdir(exist_ok=True)
     (out / "html" / (job.ident + ".html")).write_text(html, encoding="utf-8")
+    if {complet!r} and job.kind == "fiche":
+        (out / "html" / (job.ident + "-documents.html")).write_text(
+            fiches.documents_html(t, corpus.ateliers[job.ident]), encoding="utf-8")
+    if {complet!r} and job.kind == "livre":
+        (out / "html" / "livre-blanc-impression.html").write_text(
+            livre.document_html(corpus, t, impression=True), encoding="utf-8")
 """
     subprocess.run([PY, "-c", script], check=True)
     return out / "mkdocs.yml", sorted((out / "html").glob("*.html"))
@@ -323,9 +333,16 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True,
             config, documents = naive_inputs(root, reference)
             cases["naif"].append(naive_run(root, config, documents, reference))
             results["pdf_naif"] = len(documents)
+            if n == 1:  # once: the same PDFs as the build, made naively
+                print("Mesure 1 : référence naïve avec les mêmes PDF que la construction…",
+                      file=sys.stderr)
+                reference = Path(tmp) / "naif-complet"
+                config, documents = naive_inputs(root, reference, complet=True)
+                cases["naif_complet"].append(naive_run(root, config, documents, reference))
+                results["pdf_naif_complet"] = len(documents)
         cases.update(measure_preview(root, runs, edited, in_cycle, originals))
         if not naive or apercu_seul:
-            del cases["naif"]
+            del cases["naif"], cases["naif_complet"]
         for name, values in cases.items():
             if not values:
                 continue
@@ -336,12 +353,16 @@ def run(ateliers: int, runs: int, jobs: int, naive: bool = True,
         base = results["naif"]["temps_median_s"]
         for name in ("froid", "sans_changement", "un_atelier", "atelier_du_cycle"):
             results[name]["ratio_naif"] = round(results[name]["temps_median_s"] / base, 3)
+        if "naif_complet" in results:  # the cold build against the same PDFs made naively
+            results["froid"]["ratio_naif_complet"] = round(
+                results["froid"]["temps_median_s"] / results["naif_complet"]["temps_median_s"], 3)
     return results
 
 
 LABELS = {"check": "check", "froid": "construction à froid", "sans_changement":
           "sans changement", "un_atelier": "un atelier modifié", "atelier_du_cycle":
           "un atelier du cycle modifié", "naif": "référence naïve",
+          "naif_complet": "naïf, mêmes PDF (1 mesure)",
           "apercu_page": "aperçu : page à jour", "apercu_fiche": "aperçu : fiche à jour",
           "apercu_kit": "aperçu : kit du cycle à jour"}
 
@@ -357,6 +378,9 @@ def table(results: dict) -> str:
         ratio = f"{r['ratio_naif']:.2f}" if "ratio_naif" in r else ""
         lines.append(f"{label:<30}{r['temps_median_s']:>9.2f}s{r['memoire_pic_mio']:>16} Mio"
                      f"{ratio:>9}")
+    if "ratio_naif_complet" in results.get("froid", {}):
+        lines.append("construction à froid / naïf avec les mêmes PDF : "
+                     f"{results['froid']['ratio_naif_complet']:.2f}")
     if "charge" in results:
         lines.append("charge de la machine (1, 5, 15 min) : "
                      + ", ".join(f"{x:.2f}" for x in results["charge"]))

@@ -218,6 +218,21 @@ def _layouts(monkeypatch) -> list[str]:
     return laid_out
 
 
+def _measured_afresh(built):
+    """The fixture's templates and its workshop with handouts, nothing of it measured
+    or laid out yet (no PDF cache, no layout or measure kept by this process)."""
+    import shutil
+
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    t = Templates(load_and_check(built.root)[0])
+    shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)
+    pdf.forget_layouts()
+    fiches._fits.clear()
+    return t, t.corpus.ateliers["construire-son-reseau"]
+
+
 def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
         built, tmp_path, monkeypatch):
     """A handout that had to be tightened makes the layout that measured it obsolete:
@@ -225,16 +240,8 @@ def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
     pages (no second layout of the handouts), with the same pages, text, footers and
     folios counted in the pack, bookmarks, tags and metadata as the pack laid out on
     its own."""
-    import shutil
-
     from powao import fiches, pdf
-    from powao.content import load_and_check
-    from powao.templating import Templates
-    corpus, _report = load_and_check(built.root)
-    t = Templates(corpus)
-    atelier = corpus.ateliers["construire-son-reseau"]
-    shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)  # made here, both
-    pdf.forget_layouts()
+    t, atelier = _measured_afresh(built)  # both packs made here
     pack = fiches.documents_html(t, atelier)
     first = re.search(r'<section class="document serre-0" id="([^"]+)"', pack).group(1)
     monkeypatch.setattr(fiches, "fit_handouts", lambda t, atelier: {first: 1})
@@ -263,17 +270,8 @@ def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
 def test_a_handout_pack_with_nothing_to_tighten_is_laid_out_once(built, monkeypatch):
     """Measuring the handouts lays the pack out; when nothing had to be tightened, that
     layout is the pack's PDF."""
-    import shutil
-
     from powao import fiches, pdf
-    from powao.content import load_and_check
-    from powao.templating import Templates
-    corpus, _report = load_and_check(built.root)
-    t = Templates(corpus)
-    atelier = corpus.ateliers["construire-son-reseau"]
-    shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)
-    pdf.forget_layouts()
-    fiches._fits.clear()
+    t, atelier = _measured_afresh(built)
     laid_out = _layouts(monkeypatch)
     fiches.build_fiche(t, atelier, built.root / "sorties" / "f.pdf")
     fiches.build_documents(t, atelier, built.root / "sorties" / "d.pdf")
@@ -426,17 +424,8 @@ def test_a_fiche_takes_its_handouts_pages_from_the_layouts_that_measured_them(
     the fiche then lays out only its own pages, in a frame, and takes each handout page
     from the layout that measured it. It reads as the fiche laid out whole: same pages,
     text, footers and folios, bookmarks, links, tags and metadata."""
-    import shutil
-
     from powao import fiches, pdf
-    from powao.content import load_and_check
-    from powao.templating import Templates
-    corpus, _report = load_and_check(built.root)
-    t = Templates(corpus)
-    atelier = corpus.ateliers["construire-son-reseau"]
-    shutil.rmtree(built.root / ".cache" / "pdf", ignore_errors=True)
-    pdf.forget_layouts()
-    fiches._fits.clear()
+    t, atelier = _measured_afresh(built)
     laid_out = _layouts(monkeypatch)
     fiches.build_fiche(t, atelier, tmp_path / "fiche.pdf", pack=False)
     html = fiches.fiche_html(t, atelier)
