@@ -13,7 +13,7 @@ from markupsafe import Markup
 from . import model as m
 from .base import build_date, site_url
 from .loader import Corpus
-from .pdf import Meta, head, inline_footnotes, write_pdf
+from .pdf import Meta, head, inline_footnotes, print_base, write_pdf
 from .sources import Source
 from .templating import Templates, split_sections
 from .urls import Urls
@@ -99,7 +99,7 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     if ("serrage", atelier.id) in t.memo:  # this corpus's: asked for by every output
         return t.memo[("serrage", atelier.id)]
     root = t.corpus.root
-    base_url = (root / "templates" / "print").as_uri() + "/"
+    base_url = print_base(root)
     plain = documents_html(t, atelier, serrage={})
     # Source line numbers (data-source, for the preflight's messages) shape nothing: an
     # edit above the handouts keeps their measure.
@@ -192,7 +192,7 @@ def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str
     one of them holds the fiche."""
     from .pdf import forget_layout, kept_layout
     root = t.corpus.root
-    base_url = (root / "templates" / "print").as_uri() + "/"
+    base_url = print_base(root)
     html = documents_html(t, atelier, edition)
     fiche = fiche_html(t, atelier, edition=edition)
     document = kept_layout(fiche, root, base_url)
@@ -245,7 +245,7 @@ def fiche_layout(t: Templates, atelier: m.Atelier, html: str, heure: str | None 
     fiche's footers. Else (measured earlier, or by another process) it is laid out whole."""
     from .pdf import keep_layout, kept_layout, lay_out
     root = t.corpus.root
-    base_url = (root / "templates" / "print").as_uri() + "/"
+    base_url = print_base(root)
     document = kept_layout(html, root, base_url)
     if document is not None:
         return document
@@ -266,7 +266,7 @@ def _composed(t: Templates, atelier: m.Atelier, html: str, heure: str | None,
     None when they are not all at hand, or not printed as in the fiche."""
     from .pdf import lay_out
     root = t.corpus.root
-    base_url = (root / "templates" / "print").as_uri() + "/"
+    base_url = print_base(root)
     if (edition != "public" or _MEASURED.get("atelier") != atelier.id  # measured: public
             or _MEASURED.get("key") != t.memo.get(("serrage-cle", atelier.id))):
         return None
@@ -278,22 +278,21 @@ def _composed(t: Templates, atelier: m.Atelier, html: str, heure: str | None,
         extra = lay_out(extra_html, root, base_url, f"{atelier.id}.pdf")
         sections.update({section: (extra_html, extra) for section in missing})
     parts: list[tuple[str, str, Any]] = []
+    numbers: dict[int, tuple[int, dict[str, list[int]]]] = {}  # id -> part, its handouts
     groups: list[dict[str, Any]] = []
-    found: dict[int, dict[str, list[int]]] = {}
     for section, block in blocks.items():
         source, document = sections[section]
         if block not in source:  # not the same handout HTML as in the fiche
             return None
-        if not any(d is document for _p, _h, d in parts):
+        if id(document) not in numbers:
             parts.append(("", source, document))
-            found[id(document)] = _handout_pages(document)
-        partie = next(n for n, (_p, _h, d) in enumerate(parts, start=1) if d is document)
-        indexes = found[id(document)].get(section)
-        if not indexes:
+            numbers[id(document)] = (len(parts), _handout_pages(document))
+        partie, pages = numbers[id(document)]
+        if not pages.get(section):
             return None
         groups.append({"recto": True, "pages": [
             {"partie": partie, "index": i, "titre": _footer_text(document.pages[i])}
-            for i in indexes]})
+            for i in pages[section]]})
     if not groups:
         return None
     frame_html = fiche_html(t, atelier, heure, groupe, edition, habillage=groups)
@@ -493,7 +492,7 @@ def assemble_kit(t: Templates, ident: str, target: Path, edition: str = "public"
     from .preflight import inspect
     corpus = t.corpus
     root = corpus.root
-    base_url = (root / "templates" / "print").as_uri() + "/"
+    base_url = print_base(root)
     cycle = corpus.cycles[ident]
     parts, habillage = [], []
     for n, (atelier, html, document) in enumerate(

@@ -156,6 +156,12 @@ def cache_key(document_html: str, root: Path, base_url: str) -> str:
     return digest.hexdigest()
 
 
+def print_base(root: Path, base: Path | None = None) -> str:
+    """The base URL print documents are laid out against (the print templates' folder,
+    where their stylesheets and images are found)."""
+    return (base or root / "templates" / "print").as_uri() + "/"
+
+
 def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = None,
               source: str = "", findings: list | None = None, keep: bool = False,
               layout: Callable[[], Any] | None = None) -> int:
@@ -164,7 +170,7 @@ def write_pdf(document_html: str, target: Path, root: Path, base: Path | None = 
     are added to `findings`, from the cache too. Raises BuildError in French. `keep`:
     keep the laid-out pages in memory (a fiche, that a binder may reuse). `layout`:
     makes this HTML's pages another way (a handout pack from its fiche's pages)."""
-    base_url = (base or root / "templates" / "print").as_uri() + "/"
+    base_url = print_base(root, base)
     cache = root / ".cache" / "pdf"
     key = cache_key(document_html, root, base_url)
     cached, pages_file = cache / f"{key}.pdf", cache / f"{key}.pages"

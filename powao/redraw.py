@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import copy
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 # name -> {page key -> drawing}: the pages of the last write of each document
 _DRAWN: dict[str, dict[tuple, "_Drawing"]] = {}
-_active: dict[str, Any] = {}
-
-
 class _Seen(dict):
     """A font's glyph table that notes the glyphs a recorded page asks about (every
     drawn glyph is looked up in `to_unicode` and `widths` before it is written)."""
@@ -36,11 +34,14 @@ class _Seen(dict):
         return dict.__contains__(self, glyph)
 
 
+@dataclass(slots=True)
 class _Drawing:
-    __slots__ = ("ops", "tags", "fonts", "alphas", "keep")
-
-    def __init__(self, ops, tags, fonts, alphas, keep) -> None:
-        self.ops, self.tags, self.fonts, self.alphas, self.keep = ops, tags, fonts, alphas, keep
+    """What drawing one page put in the PDF, to be put there again."""
+    ops: list[bytes]                # content-stream operators
+    tags: list | None               # (box, marked-content tag) when the PDF is tagged
+    fonts: list                     # (font key, font before subsetting, its glyphs)
+    alphas: list                    # (ExtGState key, opacity state)
+    keep: tuple                     # the boxes the page key names by id, kept alive
 
 
 def _key(page, scale: float) -> tuple:
