@@ -21,7 +21,8 @@ from .errors import BuildError
 from .loader import Corpus
 from .views import date_fr
 from .base import build_date, site_url
-from .pdf import Meta, bandeau, head, inline_footnotes, stamp, write_pdf
+from .pdf import (Meta, bandeau, forget_layout, head, inline_footnotes, print_base, stamp,
+                  write_pdf)
 from .templating import Templates
 from .urls import Urls
 
@@ -320,7 +321,8 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
     source = "whitepaper/livre-blanc.yml"
     base = corpus.root / "templates" / "print"
     document = document_html(corpus, templates, brouillon, edition)
-    pages = write_pdf(document, target, corpus.root, base, source=source, findings=findings)
+    pages = write_pdf(document, target, corpus.root, base, source=source, findings=findings,
+                      keep=impression is not None)
     if impression is not None:
         # The variant lays out like the book (bleed only widens the sheet): the blank
         # pages needed are known from the book's count; checked after rendering.
@@ -328,13 +330,16 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
         for _attempt in range(2):
             variant = document_html(corpus, templates, brouillon, edition, impression=True,
                                     blanches=blanches)
-            printed = write_pdf(variant, impression, corpus.root, base, source=source)
+            printed = write_pdf(variant, impression, corpus.root, base, source=source,
+                                layout=lambda: printer_layout(document, variant, corpus.root,
+                                                              print_base(corpus.root, base)))
             if printed % 4 == 0:
                 break
             blanches = (blanches + blank_pages(printed)) % 4
         else:
             raise BuildError(f"{source} : l'édition pour l'imprimeur compte {printed} pages, "
                              "pas un multiple de 4")
+        forget_layout(document, corpus.root, print_base(corpus.root, base))
     if epub is not None:
         from .epub import build_epub
         draft_date = stamp() or date_fr(build_date().strftime("%Y-%m-%d"))
@@ -348,3 +353,58 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
                    bandeau=bandeau(edition) or (f"Brouillon du {draft_date} — "
                                                 "ne pas diffuser" if brouillon else ""))
     return pages
+
+
+# The book's middle, from its colophon up to what precedes the back cover (the blank
+# pages added for the printer, or the back cover itself).
+_INTERIEUR = re.compile(r'<section class="colophon".*?(?=<div class="page-blanche"|'
+                        r'<section class="quatrieme")', re.S)
+_FOND_PERDU = ("bleed_top", "bleed_right", "bleed_bottom", "bleed_left", "marks")
+
+
+def printer_layout(book_html: str, variant_html: str, root: Path, base_url: str):
+    """The printer's edition laid out from the book's pages: its interior is the book's,
+    page for page (the bleed only widens the sheet), given the variant's bleed and crop
+    marks; only its covers and the blank pages before the back cover are laid out, from
+    the variant's HTML with the interior left out. Laid out whole when the two do not
+    line up."""
+    import copy
+
+    from .pdf import kept_layout, lay_out
+    book = kept_layout(book_html, root, base_url) or lay_out(book_html, root, base_url,
+                                                            "livre-blanc.pdf")
+    whole = lambda: lay_out(variant_html, root, base_url, "livre-blanc-impression.pdf")  # noqa: E731
+    kinds = [page._page_box.page_type for page in book.pages]
+    # The book: its cover, its interior, a blank page WeasyPrint may add so that the back
+    # cover falls on a left-hand page, the back cover.
+    interior = len(kinds) - 1 - (len(kinds) > 2 and kinds[-2].blank)
+    middle = _INTERIEUR.search(variant_html)
+    if (middle is None or len(kinds) < 3 or kinds[0].name != "couverture"
+            or kinds[-1].name != "quatrieme"):
+        return whole()
+    # What follows the interior starts on a page of the same side as in the whole layout:
+    # a filler page after the cover when the interior ends on an even page.
+    filler = interior % 2 == 0
+    covers_html = (variant_html[:middle.start()]
+                   + ('<div class="page-blanche" aria-hidden="true"></div>' if filler else "")
+                   + variant_html[middle.end():])
+    covers = lay_out(covers_html, root, base_url, "livre-blanc-impression.pdf")
+    ends = [page._page_box.page_type for page in covers.pages]
+    if (len(ends) < 2 + filler or ends[0].name != "couverture" or ends[-1].name != "quatrieme"
+            or any(kind.name == "couverture" for kind in ends[1:])):
+        return whole()
+    style = covers.pages[0]._page_box.style  # the variant's bleed and marks: every page's
+    pages = [covers.pages[0]]
+    for page in book.pages[1:interior]:
+        clone = copy.copy(page)
+        box = clone._page_box = page._page_box.copy()
+        box.style = page._page_box.style.copy()
+        for key in _FOND_PERDU:
+            box.style[key] = style[key]
+        clone.bleed = box.bleed
+        if box.background is not None:  # a page's background paints its bleed area
+            box.background = box.background._replace(layers=[
+                layer._replace(painting_area=box.bleed_area) for layer in box.background.layers])
+        pages.append(clone)
+    pages += covers.pages[1 + filler:]
+    return covers.copy(pages)

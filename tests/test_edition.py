@@ -311,6 +311,66 @@ def test_printer_variant_has_bleed_crop_marks_and_a_multiple_of_4_pages(edition,
     assert "Ce que nous avons appris en testant." in normalise(last)
 
 
+def test_printer_variant_is_the_books_pages_with_their_own_covers(edition, tmp_path):
+    """The printer's edition takes the book's interior pages as they were laid out, and
+    lays out only its covers and blank pages: byte for byte the PDF of the variant laid
+    out whole, whichever side the interior ends on and however many blank pages the
+    printer needs (one more page of content each time: all four cases)."""
+    from powao import livre, pdf
+    from powao.content import load_and_check
+
+    root = edition["projet"].root
+    corpus, _ = load_and_check(root)
+    templates = Templates(corpus)
+    base = pdf.print_base(root)
+    page = '<p style="break-before: page">Page de plus.</p>'
+    cases = set()
+    for extra in range(4):
+        def grown(html: str) -> str:  # `extra` pages of content at the end of the book
+            end = min(i for i in (html.find('<div class="page-blanche"'),
+                                  html.find('<section class="quatrieme"')) if i >= 0)
+            return html[:end] + page * extra + html[end:]
+        book = grown(document_html(corpus, templates))
+        kinds = [p._page_box.page_type for p in pdf.lay_out(book, root, base, "l.pdf",
+                                                            keep=True).pages]
+        interior = len(kinds) - 1 - kinds[-2].blank
+        blanches = livre.blank_pages(len(kinds))
+        cases.add((interior % 2, blanches))
+        variant = grown(document_html(corpus, templates, impression=True, blanches=blanches))
+        composed = tmp_path / f"compose-{extra}.pdf"
+        whole = tmp_path / f"entier-{extra}.pdf"
+        pdf.write_document(livre.printer_layout(book, variant, root, base), composed, variant)
+        pdf.write_document(pdf.lay_out(variant, root, base, "l.pdf"), whole, variant)
+        assert len(pypdf.PdfReader(composed).pages) % 4 == 0
+        assert composed.read_bytes() == whole.read_bytes(), extra
+        pdf.forget_layout(book, root, base)
+    assert cases == {(0, 0), (0, 2), (1, 0), (1, 2)}
+
+
+def test_the_build_lays_out_the_books_interior_once(monkeypatch, tmp_path):
+    """Writing the book and its printer's edition lays the interior out once: the second
+    layout holds the covers and blank pages only."""
+    from powao import livre, pdf
+    from powao.content import load_and_check
+
+    projet = make_project(tmp_path / "projet", EDITION_FILES)
+    corpus, _ = load_and_check(projet.root)
+    counts = []
+    real = pdf.lay_out
+
+    def counted(*args, **kwargs):
+        document = real(*args, **kwargs)
+        counts.append(len(document.pages))
+        return document
+    monkeypatch.setattr(pdf, "lay_out", counted)
+    pages = livre.build_livre(corpus, Templates(corpus), tmp_path / "l.pdf",
+                              impression=tmp_path / "i.pdf")
+    printed = len(pypdf.PdfReader(tmp_path / "i.pdf").pages)
+    assert counts[0] == pages and len(counts) == 2, counts
+    # the cover, the blank pages, the back cover (and a page on the side of the interior)
+    assert counts[1] <= 3 + (printed - pages) + 1 < pages, counts
+
+
 # -- black and white ---------------------------------------------------------------------
 def test_donut_parts_keep_distinct_grey_levels_when_printed(tmp_path):
     """The rendered donut, in grayscale: its five parts differ by at least 40 levels."""
