@@ -439,11 +439,20 @@ def _run(job: Job, out: str, key: str = "",
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         from .pdf import layouts_kept
-        # A process that keeps laid-out fiches (a binder's, the preview's) collects its
-        # young objects after each job and everything only every few jobs: a full
-        # collection walks every kept box tree (half a second after each preview job).
-        _state["jobs"] = int(_state.get("jobs", 0)) + 1
-        give_back_memory(young=bool(layouts_kept()) and int(_state["jobs"]) % 5 != 0)
+        if not options.get("_apercu"):
+            # A build's process collects everything after each job, then freezes what
+            # is left (caches, the fiches a binder keeps): the next collections walk
+            # only what the next job creates. Frozen objects are never freed, which a
+            # process that lives for one build can afford.
+            import gc
+            give_back_memory()
+            gc.freeze()
+        else:
+            # The preview's processes keep laid-out fiches: they collect their young
+            # objects after each job and everything only every few jobs: a full
+            # collection walks every kept box tree (half a second after each job).
+            _state["jobs"] = int(_state.get("jobs", 0)) + 1
+            give_back_memory(young=bool(layouts_kept()) and int(_state["jobs"]) % 5 != 0)
 
 
 def give_back_memory(young: bool = False) -> None:
