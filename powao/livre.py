@@ -320,6 +320,7 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
     """
     source = "whitepaper/livre-blanc.yml"
     base = corpus.root / "templates" / "print"
+    base_url = print_base(corpus.root, base)
     document = document_html(corpus, templates, brouillon, edition)
     pages = write_pdf(document, target, corpus.root, base, source=source, findings=findings,
                       keep=impression is not None)
@@ -332,14 +333,14 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
                                     blanches=blanches)
             printed = write_pdf(variant, impression, corpus.root, base, source=source,
                                 layout=lambda: printer_layout(document, variant, corpus.root,
-                                                              print_base(corpus.root, base)))
+                                                              base_url))
             if printed % 4 == 0:
                 break
             blanches = (blanches + blank_pages(printed)) % 4
         else:
             raise BuildError(f"{source} : l'édition pour l'imprimeur compte {printed} pages, "
                              "pas un multiple de 4")
-        forget_layout(document, corpus.root, print_base(corpus.root, base))
+        forget_layout(document, corpus.root, base_url)  # kept for the variant only
     if epub is not None:
         from .epub import build_epub
         draft_date = stamp() or date_fr(build_date().strftime("%Y-%m-%d"))
@@ -371,9 +372,12 @@ def printer_layout(book_html: str, variant_html: str, root: Path, base_url: str)
     import copy
 
     from .pdf import kept_layout, lay_out
+
+    def whole():
+        return lay_out(variant_html, root, base_url, "livre-blanc-impression.pdf")
+
     book = kept_layout(book_html, root, base_url) or lay_out(book_html, root, base_url,
                                                             "livre-blanc.pdf")
-    whole = lambda: lay_out(variant_html, root, base_url, "livre-blanc-impression.pdf")  # noqa: E731
     kinds = [page._page_box.page_type for page in book.pages]
     # The book: its cover, its interior, a blank page WeasyPrint may add so that the back
     # cover falls on a left-hand page, the back cover.

@@ -22,6 +22,8 @@ from typing import Any
 
 # name -> {page key -> drawing}: the pages of the last write of each document
 _DRAWN: dict[str, dict[tuple, "_Drawing"]] = {}
+
+
 class _Seen(dict):
     """A font's glyph table that notes the glyphs a recorded page asks about (every
     drawn glyph is looked up in `to_unicode` and `widths` before it is written)."""
