@@ -223,14 +223,21 @@ def fiche_html(t: Templates, atelier: m.Atelier, heure: str | None = None,
                groupe: m.Groupe | None = None, edition: str = "public",
                habillage: list[dict[str, Any]] | None = None) -> str:
     """A fiche's HTML; with `habillage` (its handouts as the pages of the documents that
-    measured them, see `fiche_layout`), its frame: one empty block per handout page."""
+    measured them, see `fiche_layout`), its frame: one empty block per handout page.
+    The last plain fiche made is kept: its job asks again for its handout pack."""
+    plain = heure is None and groupe is None and habillage is None
+    if plain and t.memo.get(("fiche-html",), (None,))[0] == (atelier.id, edition):
+        return t.memo[("fiche-html",)][1]
     corpus = t.corpus
     meta = Meta(title=f"Fiche de séance — {atelier.titre}", author=_author(corpus),
                 subject=atelier.resume, keywords=[corpus.axe(atelier.axe).titre, *atelier.mots_cles])
     html = t.render("print/fiche.html", head=Markup(head(meta, edition)),
                     habillage_documents=habillage,
                     **fiche_context(t, atelier, heure, groupe=groupe))
-    return t.renderer.finish(html, pdf_linker(t, {f"atelier/{atelier.id}": f"atelier-{atelier.id}"}))
+    html = t.renderer.finish(html, pdf_linker(t, {f"atelier/{atelier.id}": f"atelier-{atelier.id}"}))
+    if plain:
+        t.memo[("fiche-html",)] = ((atelier.id, edition), html)
+    return html
 
 
 _SECTION = re.compile(r'<section class="(?:document|retour) [^"]*" id="[^"]*" '

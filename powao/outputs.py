@@ -233,7 +233,8 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
         _pools.remove(pool)
 
 
-def _init(root: str, options: dict, corpus: Corpus | None = None, nice: int = 0) -> None:
+def _init(root: str, options: dict, corpus: Corpus | None = None, nice: int = 0,
+          templates=None) -> None:
     import signal
     _die_with_parent()
     if nice:  # the live preview: its pages come before any PDF
@@ -246,10 +247,12 @@ def _init(root: str, options: dict, corpus: Corpus | None = None, nice: int = 0)
     _state.update(root=root, options=options)
     from .pdf import set_stamp
     set_stamp(options.get("tampon", ""))
-    if corpus is not None:  # the corpus the main process already checked: no second load
+    if templates is not None:  # forked: the main process's, made before the fork
+        _state.update(templates=templates, digest="")
+    elif corpus is not None:  # the corpus the main process already checked: no second load
         from .templating import Templates
         _state.update(templates=Templates(corpus), digest="")
-    import weasyprint  # noqa: F401  - pay the import once per worker
+    import weasyprint  # noqa: F401  - pay the import once per worker (if not forked)
     _freeze()
 
 
@@ -504,18 +507,24 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
 
 
 def new_pool(root: Path, options: dict, workers: int, corpus: Corpus | None = None,
-             nice: int = 0) -> ProcessPoolExecutor:
+             nice: int = 0, templates=None) -> ProcessPoolExecutor:
     """Render processes. Always separate processes, even one: each render is sandboxed.
 
     Forked when the calling process has a single thread: the workers then share the
-    checked corpus and the imported code at no cost. Otherwise spawned (the live
-    preview watches files from other threads, and forking a process that has threads
-    can copy a held lock and hang the worker); the corpus is then sent to them."""
+    checked corpus, its templates (`templates`, the caller's) and the imported code,
+    WeasyPrint included, at no cost. Otherwise spawned (the live preview watches files
+    from other threads, and forking a process that has threads can copy a held lock and
+    hang the worker); the corpus is then sent to them."""
     import threading
     harfbuzz_notice()
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_init, initargs=(str(root), options, corpus, nice))
+    forked = threading.active_count() == 1 and os.name == "posix"
+    if forked and corpus is not None:
+        import weasyprint  # noqa: F401  - imported once, before the fork
+    else:
+        templates = None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(
+        "fork" if forked else "spawn"), initializer=_init,
+        initargs=(str(root), options, corpus, nice, templates))
 
 
 class Rendering:
@@ -525,13 +534,14 @@ class Rendering:
     A PDF whose dependencies did not change since it was last rendered is copied
     from the cache; only the others go to the render processes. With `pool` (the
     live preview keeps one between edits), the corpus travels with each job;
-    `on_done(job)` is called as soon as each PDF is written."""
+    `on_done(job)` is called as soon as each PDF is written. `templates`: the corpus's,
+    which forked render processes then share instead of making their own."""
 
     def __init__(self, root: Path, jobs: list[Job], out: Path, options: dict, workers: int,
                  report: Report, corpus: Corpus | None = None,
                  pool: ProcessPoolExecutor | None = None, on_done=None,
                  long_pool: ProcessPoolExecutor | None = None,
-                 published: dict[str, str] | None = None) -> None:
+                 published: dict[str, str] | None = None, templates=None) -> None:
         import pickle
         self.report, self.on_done = report, on_done
         self.pages: dict[str, int] = {}
@@ -547,7 +557,8 @@ class Rendering:
             self.pool = None
             return
         if self.owned:  # a pool given by the caller is the caller's to stop
-            pool = new_pool(root, options, max(1, min(workers, len(keys))), corpus)
+            pool = new_pool(root, options, max(1, min(workers, len(keys))), corpus,
+                            templates=templates)
             _pools.append(pool)
         self.pool = pool
         sent = pickle.dumps(corpus) if corpus is not None and not self.owned else b""

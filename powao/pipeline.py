@@ -68,8 +68,10 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         pages: dict[str, int] = {}
 
         step = time.perf_counter()                                      # 4a. PDFs (pool)
+        templates = Templates(corpus)  # the site's, and the render processes' (forked)
         rendering = outputs.Rendering(root, jobs, pdf_out, options,
-                                      workers or outputs.default_jobs(), build_report, corpus)
+                                      workers or outputs.default_jobs(), build_report, corpus,
+                                      templates=templates)
 
         def render_pdfs() -> None:  # waits for the render processes, prints progress
             try:
@@ -82,8 +84,7 @@ def build(root: Path, which: tuple[str, ...] = ALL, strict: bool = False,
         site_pages: list = []
         if "site" in which:                                             # 4b. site, meanwhile
             step = time.perf_counter()
-            builder = SiteBuilder(corpus, Templates(corpus), outputs.published(jobs),
-                                  edition)
+            builder = SiteBuilder(corpus, templates, outputs.published(jobs), edition)
             docs, site_dir = stage / "docs", stage / "site"
             site_pages = builder.write_docs(docs)
             messages, rebuilt = build_cached(builder.config(docs, site_dir),

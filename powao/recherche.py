@@ -25,6 +25,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any, Iterable
 
@@ -52,9 +53,28 @@ PREVIEW = 180  # characters of a result's preview
 def fold(text: str) -> str:
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
     text = unicodedata.normalize("NFD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if not text.isascii():  # combining marks dropped (those of the BMP, then the rest)
+        text = _marks().sub("", text)
+        if max(text) > "\uffff":
+            text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.lower()
 
 
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern[str]:
+    """The combining characters of the Basic Multilingual Plane, as a character class."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if unicodedata.combining(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges) + "]+")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     if word.isdigit():
         return word

@@ -72,7 +72,7 @@ class Linker:
             return chunk
         # Longest mention first; a chunk is linked once per kind.
         for pattern, kind in ((ALERT, "alerte"), (CADRE, "cadre")):
-            if kind in self.safety:
+            if kind in self.safety and pattern.search(chunk):
                 chunk = _link_mentions(chunk, pattern, link(self.safety[kind]))
         return chunk
 
