@@ -87,15 +87,15 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
 
     Measured on the workshop's handout pack (the handouts alone, laid out with the
     same page geometry as in the fiche and the binder), tightening only what
-    overflows, one step at a time. Remembered on disk by the pack's HTML and the
-    toolchain, so the fiche, the pack and the binder measure once; the first layout
+    overflows, to the lowest step that fits (`_measure`). Remembered on disk by the
+    pack's HTML and the toolchain, so the fiche, the pack and the binder measure
+    once; the first layout
     of the whole pack is kept by the render process: when nothing needed tightening,
     it is the pack's PDF (`build_documents`)."""
     import hashlib
     import json
 
-    from .pdf import forget_layout, lay_out, toolchain_fingerprint
-    from .preflight import handout_use, scan_page
+    from .pdf import forget_layout, toolchain_fingerprint
     if ("serrage", atelier.id) in t.memo:  # this corpus's: asked for by every output
         return t.memo[("serrage", atelier.id)]
     root = t.corpus.root
@@ -113,34 +113,68 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     try:
         levels = json.loads(memo.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        levels = {}
-        html = plain
-        measured: dict[str, tuple[str, Any, int]] = {}  # section -> html, layout, level
-        for step in range(SERRAGE_MAX):
-            document = lay_out(html, root, base_url, f"{atelier.id}.pdf", keep=step == 0)
-            for section in _handout_pages(document):
-                measured[section] = (html, document, levels.get(section, 0))
-            use = handout_use([scan_page(p) for p in document.pages])
-            over = {e["element"].get("data-section") for e in use.values()
-                    if e["used"] > e["declared"] and e["element"].get("data-section")}
-            if not over:
-                break
-            for section in over:
-                levels[section] = levels.get(section, 0) + 1
-            # measure again only what overflowed: each handout starts a page of its own
-            html = documents_html(t, atelier, serrage=levels, seuls=over)
+        levels, measured = _measure(t, atelier, plain)
         if levels:  # the first layout is not the pack: no need to keep it
             forget_layout(plain, root, base_url)
         _MEASURED.clear()
         _MEASURED.update(atelier=atelier.id, key=key, sections={
-            section: (html, document) for section, (html, document, level) in measured.items()
-            if level == levels.get(section, 0)})
+            section: layouts[levels.get(section, 0)] for section, layouts in measured.items()
+            if levels.get(section, 0) in layouts})
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(levels, sort_keys=True), encoding="utf-8")
         os.replace(tmp, memo)
     _fits[key] = t.memo[("serrage", atelier.id)] = levels
     return levels
+
+
+# A handout that runs past its pages by more than this share of them is measured first
+# at the second step: most such handouts need the third (the first is then not laid out).
+SERRAGE_SAUT = 0.3
+
+
+def _measure(t: Templates, atelier: m.Atelier, plain: str) -> tuple[dict[str, int], dict]:
+    """Each overflowing handout's tightening step: the lowest that fits its pages (the
+    last step when none does), found by laying out, at each round, only the handouts
+    still in question. A handout that overflows a little is tried at the next step up;
+    one that overflows by far is tried two steps up first, then one down if that fits
+    (the step found is the same; fewer layouts). Returns the steps and, for each
+    handout, the layouts that measured it, by step."""
+    from .pdf import lay_out
+    from .preflight import handout_use, scan_page
+    root = t.corpus.root
+    base_url = print_base(root)
+    html, trying = plain, {}  # trying: section -> step of this round's layout (0: the pack)
+    measured: dict[str, dict[int, tuple[str, Any]]] = {}
+    over: dict[str, int] = {}  # the highest step known to overflow
+    fits: dict[str, int] = {}  # the lowest step known to fit
+    while True:
+        document = lay_out(html, root, base_url, f"{atelier.id}.pdf", keep=not trying)
+        for section in _handout_pages(document):
+            measured.setdefault(section, {})[trying.get(section, 0)] = (html, document)
+        scans = [scan_page(p) for p in document.pages]
+        start: dict[str, int] = {}
+        for entry in handout_use(scans).values():
+            section = entry["element"].get("data-section")
+            if not section:
+                continue
+            step = trying.get(section, 0)
+            if entry["used"] <= entry["declared"]:
+                fits[section] = step
+                continue
+            over[section] = step
+            if not step:
+                first = scans[min(entry["pages"])]
+                share = entry["overflow"] / ((first.bottom - first.top) * entry["declared"])
+                start[section] = 2 if share > SERRAGE_SAUT and SERRAGE_MAX > 2 else 1
+        trying = {}
+        for section, low in over.items():
+            if fits.get(section, SERRAGE_MAX) > low + 1:  # still in question
+                trying[section] = start.get(section, low + 1)
+        if not trying:
+            break
+        html = documents_html(t, atelier, serrage=trying, seuls=set(trying))
+    return {section: fits.get(section, SERRAGE_MAX) for section in over}, measured
 
 
 # The handouts this process has just measured (`fit_handouts`): for each, the laid-out

@@ -267,6 +267,58 @@ def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
         f"Documents à photocopier — {atelier.titre}"
 
 
+def test_each_handout_is_tightened_to_the_lowest_step_that_fits(tmp_path, monkeypatch):
+    """Real handouts that run over their page a little, more, and by far: each gets the
+    lowest tightening step whose layout fits (found here step by step), the last step
+    when none does; one that runs over by far is measured at the second step first, and
+    never laid out at the first step when it needs the third."""
+    import shutil
+
+    from conftest import REPO
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.preflight import handout_use, scan_page
+    from powao.templating import Templates
+    root = tmp_path / "projet"
+    for name in ("templates", "content", "workshops", "trainings", "whitepaper"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    pdf.forget_layouts()
+    fiches._fits.clear()
+    t = Templates(load_and_check(root)[0])
+    base_url = (root / "templates" / "print").as_uri() + "/"
+
+    def fits(atelier, section: str, step: int) -> bool:
+        html = fiches.documents_html(t, atelier, serrage={section: step}, seuls={section})
+        pages = [scan_page(p) for p in pdf.lay_out(html, root, base_url, "x.pdf").pages]
+        return all(e["used"] <= e["declared"] for e in handout_use(pages).values())
+
+    found = set()
+    lowest: dict[str, int] = {}
+    # As built; then with every overflowing handout tried at the second step first.
+    for saut in (fiches.SERRAGE_SAUT, 0.0):
+        monkeypatch.setattr(fiches, "SERRAGE_SAUT", saut)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        t = Templates(t.corpus)
+        for ident in ("apprendre-a-apprendre", "viser-plus-haut", "construire-son-reseau"):
+            atelier = t.corpus.ateliers[ident]
+            laid_out = _layouts(monkeypatch)
+            levels = fiches.fit_handouts(t, atelier)
+            measuring = list(laid_out)
+            assert levels, f"{ident}: a handout of the real content overflows its page"
+            for section, level in levels.items():
+                if section not in lowest:
+                    lowest[section] = next((step for step in range(fiches.SERRAGE_MAX)
+                                            if fits(atelier, section, step)), fiches.SERRAGE_MAX)
+                assert level == lowest[section], (saut, ident, section)
+                first_step = [h for h in measuring if f'serre-1" id="{section}"' in h]
+                if level == fiches.SERRAGE_MAX:
+                    assert not first_step, f"{section} was measured at the first step"
+                found.add(level)
+            fiches._fits.clear()
+    assert found == {1, 2, 3}
+
+
 def test_a_handout_pack_with_nothing_to_tighten_is_laid_out_once(built, monkeypatch):
     """Measuring the handouts lays the pack out; when nothing had to be tightened, that
     layout is the pack's PDF."""
