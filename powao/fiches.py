@@ -89,9 +89,8 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     same page geometry as in the fiche and the binder), tightening only what
     overflows, to the lowest step that fits (`_measure`). Remembered on disk by the
     pack's HTML and the toolchain, so the fiche, the pack and the binder measure
-    once; the first layout
-    of the whole pack is kept by the render process: when nothing needed tightening,
-    it is the pack's PDF (`build_documents`)."""
+    once; the first layout of the whole pack is kept by the render process: when
+    nothing needed tightening, it is the pack's PDF (`build_documents`)."""
     import hashlib
     import json
 

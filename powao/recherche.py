@@ -55,7 +55,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text)
     if not text.isascii():  # combining marks dropped (those of the BMP, then the rest)
         text = _marks().sub("", text)
-        if max(text) > "\uffff":
+        if text and max(text) > "\uffff":
             text = "".join(c for c in text if not unicodedata.combining(c))
     return text.lower()
 

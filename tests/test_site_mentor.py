@@ -333,3 +333,21 @@ def test_axis_page_in_cycle_order_and_french_404(vrai):
     assert "Page introuvable" in page404 and "Not found" not in page404
     assert "guide-auteurs" not in (vrai_site / "index.html").read_text("utf-8")
     assert re.search(r"Mis à jour le <time datetime=\"\d{4}-\d\d-\d\d\">", html)
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Réseau, ÉLÈVE, Œuvre, ex æquo", "reseau, eleve, oeuvre, ex aequo"),
+    ("\u0301", ""),                            # a combining mark alone
+    ("e\u0301\u0327", "e"),                    # stacked marks
+    ("\U0001d518\u0308 x\u0301", "\U0001d518 x"),  # outside the BMP, its mark too
+    ("cafe\U000e0100", "cafe\U000e0100"),      # a variation selector is not a mark
+])
+def test_search_folds_accents_and_combining_marks(text, folded):
+    """Mentors type without accents: the index and the queries are folded alike."""
+    import unicodedata
+
+    from powao.recherche import fold
+    assert fold(text) == folded
+    assert fold(text) == "".join(
+        c for c in unicodedata.normalize("NFD", text.replace("Œ", "OE").replace("æ", "ae"))
+        if not unicodedata.combining(c)).lower()
