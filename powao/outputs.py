@@ -1,7 +1,8 @@
 """Which PDFs a build produces, and rendering them in a pool of worker processes.
 
-Each worker loads the corpus and imports WeasyPrint once, then renders the
-PDFs it is given; the main process meanwhile builds the site.
+Each worker has the corpus, its templates and WeasyPrint (a build's forked workers
+share the main process's), then renders the PDFs it is given; the main process
+meanwhile builds the site.
 """
 from __future__ import annotations
 
@@ -15,12 +16,16 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .base import build_epoch, code_fingerprint, hash_files
 from .errors import BuildError, Report
 from .loader import Corpus
 from .pdf import recall, recall_findings, remember
 from .urls import Urls
+
+if TYPE_CHECKING:  # for types only
+    from .templating import Templates
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,7 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def _init(root: str, options: dict, corpus: Corpus | None = None, nice: int = 0,
-          templates=None) -> None:
+          templates: Templates | None = None) -> None:
     import signal
     _die_with_parent()
     if nice:  # the live preview: its pages come before any PDF
@@ -507,7 +512,7 @@ def from_cache(root: Path, jobs: list[Job], out: Path, options: dict, corpus: Co
 
 
 def new_pool(root: Path, options: dict, workers: int, corpus: Corpus | None = None,
-             nice: int = 0, templates=None) -> ProcessPoolExecutor:
+             nice: int = 0, templates: Templates | None = None) -> ProcessPoolExecutor:
     """Render processes. Always separate processes, even one: each render is sandboxed.
 
     Forked when the calling process has a single thread: the workers then share the
@@ -541,7 +546,8 @@ class Rendering:
                  report: Report, corpus: Corpus | None = None,
                  pool: ProcessPoolExecutor | None = None, on_done=None,
                  long_pool: ProcessPoolExecutor | None = None,
-                 published: dict[str, str] | None = None, templates=None) -> None:
+                 published: dict[str, str] | None = None,
+                 templates: Templates | None = None) -> None:
         import pickle
         self.report, self.on_done = report, on_done
         self.pages: dict[str, int] = {}
