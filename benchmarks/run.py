@@ -275,7 +275,11 @@ def measure_preview(root: Path, runs: int, edited: Path, in_cycle: Path,
                 _wait_idle(log, proc)
     finally:
         proc.send_signal(__import__("signal").SIGINT)
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # Ctrl+C ignored (started with SIGINT ignored)
+            proc.terminate()
+            proc.wait(timeout=30)
     return found
 
 
