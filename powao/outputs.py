@@ -524,7 +524,13 @@ def new_pool(root: Path, options: dict, workers: int, corpus: Corpus | None = No
     harfbuzz_notice()
     forked = threading.active_count() == 1 and os.name == "posix"
     if forked and corpus is not None:
+        import gc
+
         import weasyprint  # noqa: F401  - imported once, before the fork
+        # What the workers inherit (corpus, templates, code) is moved out of the garbage
+        # collector's sight before they fork: their collections then never walk it (nor
+        # write to its pages, which would copy them into each worker).
+        gc.freeze()
     else:
         templates = None
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(
