@@ -61,6 +61,16 @@ def page_map(pdf: Path) -> dict[str, int]:
     return pages
 
 
+def anchor_pages(document) -> dict[str, int]:
+    """The same map from the laid-out document the PDF was written from: each anchor's
+    first page, as WeasyPrint names its destinations (no PDF to read again)."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for name in page.anchors:
+            pages.setdefault(name, number)
+    return pages
+
+
 def _plain(element) -> str:
     return " ".join(element.text_content().split())
 
@@ -73,9 +83,11 @@ def _xml(element) -> str:
 def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str,
                subtitle: str, authors: list[str], publishers: list[str], date: str,
                description: str, keywords: list[str], licence: str, url_pdf: str,
-               isbn: str | None = None, bandeau: str = "") -> int:
+               isbn: str | None = None, bandeau: str = "",
+               pages: dict[str, int] | None = None) -> int:
     """Write the EPUB; returns the number of pages in its page list. `bandeau`: the
-    notice of an internal or draft edition, printed at the top of every file."""
+    notice of an internal or draft edition, printed at the top of every file. `pages`:
+    the anchors' pages in `pdf` when known (`anchor_pages`), else read from it."""
     from lxml import etree
     from lxml import html as lhtml
 
@@ -88,7 +100,8 @@ def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str
 
     tree = lhtml.document_fromstring(SVG_BLOCK.sub(keep_svg, document))
     body = tree.body
-    pages = page_map(pdf)
+    if pages is None:
+        pages = page_map(pdf)
 
     # -- cut the book into parts ---------------------------------------------------
     parts: list[Part] = []

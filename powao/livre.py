@@ -21,8 +21,8 @@ from .errors import BuildError
 from .loader import Corpus
 from .views import date_fr
 from .base import build_date, site_url
-from .pdf import (Meta, bandeau, forget_layout, head, inline_footnotes, print_base, stamp,
-                  write_pdf)
+from .pdf import (Meta, bandeau, forget_layout, head, inline_footnotes, kept_layout, print_base,
+                  stamp, write_pdf)
 from .templating import Templates
 from .urls import Urls
 
@@ -323,7 +323,7 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
     base_url = print_base(corpus.root, base)
     document = document_html(corpus, templates, brouillon, edition)
     pages = write_pdf(document, target, corpus.root, base, source=source, findings=findings,
-                      keep=impression is not None)
+                      keep=impression is not None or epub is not None)
     if impression is not None:
         # The variant lays out like the book (bleed only widens the sheet): the blank
         # pages needed are known from the book's count; checked after rendering.
@@ -340,9 +340,9 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
         else:
             raise BuildError(f"{source} : l'édition pour l'imprimeur compte {printed} pages, "
                              "pas un multiple de 4")
-        forget_layout(document, corpus.root, base_url)  # kept for the variant only
     if epub is not None:
-        from .epub import build_epub
+        from .epub import anchor_pages, build_epub
+        laid = kept_layout(document, corpus.root, base_url)
         draft_date = stamp() or date_fr(build_date().strftime("%Y-%m-%d"))
         livre = corpus.livre
         url_site = site_url(corpus.root)
@@ -352,7 +352,9 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
                    description=livre.resume, keywords=list(livre.mots_cles),
                    licence=livre.licence, url_pdf=url_site + Urls.LIVRE, isbn=livre.isbn,
                    bandeau=bandeau(edition) or (f"Brouillon du {draft_date} — "
-                                                "ne pas diffuser" if brouillon else ""))
+                                                "ne pas diffuser" if brouillon else ""),
+                   pages=anchor_pages(laid) if laid is not None else None)
+    forget_layout(document, corpus.root, base_url)  # kept for the variant and the EPUB
     return pages
 
 

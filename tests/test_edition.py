@@ -473,6 +473,22 @@ def test_epub_page_list_matches_the_printed_pages(edition):
     assert checked >= 8
 
 
+def test_epub_page_map_from_the_layout_is_the_pdfs(edition, tmp_path):
+    """The EPUB takes its page list from the book's layout, not by reading the PDF
+    again: both give every anchor the same page."""
+    from powao.epub import anchor_pages, page_map
+    from powao.livre import document_html
+    from powao.pdf import lay_out, print_base, write_document
+    corpus, _report = pipeline.load_and_check(edition["projet"].root)
+    html = document_html(corpus, Templates(corpus))
+    root = edition["projet"].root
+    laid = lay_out(html, root, print_base(root, root / "templates" / "print"), "livre.pdf")
+    write_document(laid, tmp_path / "livre.pdf", html)
+    pages = anchor_pages(laid)
+    assert pages == page_map(tmp_path / "livre.pdf")
+    assert len(pages) > 50 and min(pages.values()) == 1 and max(pages.values()) >= len(laid.pages) - 1
+
+
 def test_same_sources_give_the_same_epub(edition, tmp_path):
     from powao.livre import build_livre
     corpus, _report = pipeline.load_and_check(edition["projet"].root)
