@@ -1,7 +1,8 @@
 """The livre blanc as an accessible EPUB 3, from the same HTML as its PDF.
 
-`build_epub` takes the assembled book (`livre.document_html`) and the PDF laid out
-from it, and writes a reflowable EPUB 3:
+`build_epub` takes the assembled book (`livre.document_html`) and the page of each of
+its anchors in the PDF laid out from it (`anchor_pages`, or `page_map` from the PDF),
+and writes a reflowable EPUB 3:
 
 - one XHTML file per part (title page, colophon, « L'essentiel », each chapter, list
   of figures, references), with the book's inline SVG charts (their <title> and
@@ -80,14 +81,13 @@ def _xml(element) -> str:
     return etree.tostring(element, method="xml", encoding="unicode", with_tail=False)
 
 
-def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str,
+def build_epub(document: str, pages: dict[str, int], target: Path, root: Path, *, title: str,
                subtitle: str, authors: list[str], publishers: list[str], date: str,
                description: str, keywords: list[str], licence: str, url_pdf: str,
-               isbn: str | None = None, bandeau: str = "",
-               pages: dict[str, int] | None = None) -> int:
-    """Write the EPUB; returns the number of pages in its page list. `bandeau`: the
-    notice of an internal or draft edition, printed at the top of every file. `pages`:
-    the anchors' pages in `pdf` when known (`anchor_pages`), else read from it."""
+               isbn: str | None = None, bandeau: str = "") -> int:
+    """Write the EPUB; returns the number of pages in its page list. `pages`: each
+    anchor's page in the PDF. `bandeau`: the notice of an internal or draft edition,
+    printed at the top of every file."""
     from lxml import etree
     from lxml import html as lhtml
 
@@ -100,8 +100,6 @@ def build_epub(document: str, pdf: Path, target: Path, root: Path, *, title: str
 
     tree = lhtml.document_fromstring(SVG_BLOCK.sub(keep_svg, document))
     body = tree.body
-    if pages is None:
-        pages = page_map(pdf)
 
     # -- cut the book into parts ---------------------------------------------------
     parts: list[Part] = []

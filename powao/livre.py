@@ -341,19 +341,19 @@ def build_livre(corpus: Corpus, templates: Templates, target: Path,
             raise BuildError(f"{source} : l'édition pour l'imprimeur compte {printed} pages, "
                              "pas un multiple de 4")
     if epub is not None:
-        from .epub import anchor_pages, build_epub
-        laid = kept_layout(document, corpus.root, base_url)
+        from .epub import anchor_pages, build_epub, page_map
+        laid = kept_layout(document, corpus.root, base_url)  # none when the PDF was cached
         draft_date = stamp() or date_fr(build_date().strftime("%Y-%m-%d"))
         livre = corpus.livre
         url_site = site_url(corpus.root)
-        build_epub(document, target, epub, corpus.root, title=livre.titre,
+        build_epub(document, anchor_pages(laid) if laid is not None else page_map(target),
+                   epub, corpus.root, title=livre.titre,
                    subtitle=livre.sous_titre, authors=list(livre.auteurs),
                    publishers=list(livre.organisations), date=livre.date,
                    description=livre.resume, keywords=list(livre.mots_cles),
                    licence=livre.licence, url_pdf=url_site + Urls.LIVRE, isbn=livre.isbn,
                    bandeau=bandeau(edition) or (f"Brouillon du {draft_date} — "
-                                                "ne pas diffuser" if brouillon else ""),
-                   pages=anchor_pages(laid) if laid is not None else None)
+                                                "ne pas diffuser" if brouillon else ""))
     forget_layout(document, corpus.root, base_url)  # kept for the variant and the EPUB
     return pages
 
