@@ -112,7 +112,7 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
     try:
         levels = json.loads(memo.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        levels, measured = _measure(t, atelier, plain)
+        levels, measured = _measure(t, atelier, plain, base_url)
         if levels:  # the first layout is not the pack: no need to keep it
             forget_layout(plain, root, base_url)
         _MEASURED.clear()
@@ -132,7 +132,8 @@ def fit_handouts(t: Templates, atelier: m.Atelier) -> dict[str, int]:
 SERRAGE_SAUT = 0.3
 
 
-def _measure(t: Templates, atelier: m.Atelier, plain: str) -> tuple[dict[str, int], dict]:
+def _measure(t: Templates, atelier: m.Atelier, plain: str,
+             base_url: str) -> tuple[dict[str, int], dict]:
     """Each overflowing handout's tightening step: the lowest that fits its pages (the
     last step when none does), found by laying out, at each round, only the handouts
     still in question. A handout that overflows a little is tried at the next step up;
@@ -142,7 +143,6 @@ def _measure(t: Templates, atelier: m.Atelier, plain: str) -> tuple[dict[str, in
     from .pdf import lay_out
     from .preflight import handout_use, scan_page
     root = t.corpus.root
-    base_url = print_base(root)
     html, trying = plain, {}  # trying: section -> step of this round's layout (0: the pack)
     measured: dict[str, dict[int, tuple[str, Any]]] = {}
     over: dict[str, int] = {}  # the highest step known to overflow
