@@ -429,7 +429,13 @@ def _run(job: Job, out: str, key: str = "",
                 Path(crash[1]).touch()
             os._exit(70)  # a render process dying, as a crashed library makes it
         findings: list = []
-        pages = render(job, Path(out), findings)
+        from contextlib import nullcontext
+
+        from .redraw import reusing
+        # A build's job draws the pages its documents share once (`powao.redraw`); the
+        # live preview's binders replay whole pages instead.
+        with nullcontext() if options.get("_apercu") else reusing():
+            pages = render(job, Path(out), findings)
         if key:
             _remember(_templates().corpus.root, key, job, Path(out), pages, findings)
         return job, pages, "", findings

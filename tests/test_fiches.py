@@ -470,6 +470,90 @@ def test_a_page_that_adds_resources_to_the_pdf_is_drawn_each_time(tmp_path, monk
     assert "Une couleur." in (PdfReader(str(tmp_path / "2.pdf")).pages[2].extract_text())
 
 
+def test_a_shared_page_is_replayed_only_where_drawing_it_would_write_the_same(
+        tmp_path, monkeypatch):
+    """The kerning WeasyPrint writes depends on each glyph's width, measured where the
+    document first draws it: « ☐ » (from a fallback font) measures a thousandth of an
+    em more at 10 pt than at 12 pt. A page shared with a document that first drew it at
+    10 pt is drawn again in one that first meets it on that page, at 12 pt; a page that
+    meets it first in both is replayed. Either way the file is the one drawn whole."""
+    from powao import pdf, redraw
+    from conftest import REPO
+    html = ('<html lang="fr"><head><title>Essai</title><link rel="stylesheet" '
+            'href="base.css"></head><body><p style="font-size: 10pt">☐ Oui</p>'
+            '<p style="break-before: page; font-size: 12pt">☐ Non</p></body></html>')
+    whole = pdf.lay_out(html, REPO, (REPO / "templates" / "print").as_uri() + "/", "e.pdf")
+
+    def written(name: str, pages: list) -> bytes:
+        pdf.write_document(whole.copy(pages), tmp_path / name, html)
+        return (tmp_path / name).read_bytes()
+
+    def shared(page) -> tuple[bytes, int]:
+        with redraw.reusing():
+            written("entier.pdf", whole.pages)
+            count = redraw.replayed()
+            data = written("partage.pdf", [page])
+            return data, redraw.replayed() - count
+
+    first, replays = shared(whole.pages[0])
+    assert replays >= 1 and first == written("seule-1.pdf", [whole.pages[0]])
+    second, _replays = shared(whole.pages[1])
+    assert second == written("seule-2.pdf", [whole.pages[1]])
+    monkeypatch.setattr(redraw, "_replayable", lambda drawing, stream: True)
+    forced, _replays = shared(whole.pages[1])
+    assert forced != second, "replayed regardless, the 12 pt page would differ"
+
+
+def _run_jobs(root, tmp_path, name: str, monkeypatch) -> tuple[dict[str, bytes], dict[str, int]]:
+    """A build's jobs in one render process, from an empty cache: the fiches with their
+    packs, then the binders (each binder's fiches laid out by its own job). The files
+    they write, and how many page children each job replayed."""
+    import shutil
+
+    from powao import fiches, outputs, pdf, redraw
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    out = tmp_path / name
+    replays = {}
+    for which in ({"fiches", "documents"}, {"kits"}):
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        pdf.forget_layouts()
+        for memo in (fiches._fits, fiches._FICHE_HTML, fiches._MEASURED):
+            memo.clear()  # the process's memos: each run measures and lays out afresh
+        corpus = load_and_check(root)[0]
+        monkeypatch.setitem(outputs._state, "templates", Templates(corpus))
+        monkeypatch.setitem(outputs._state, "options", {})
+        for job in outputs.plan(corpus, which):
+            before = redraw.replayed()
+            _job, pages, error, _findings = outputs._run(job, str(out))
+            assert pages and not error, error
+            replays[job.label] = redraw.replayed() - before
+    return ({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))},
+            replays)
+
+
+def test_a_build_job_draws_the_pages_its_documents_share_once(built, tmp_path, monkeypatch):
+    """A build's job writes documents that share laid-out pages: a fiche and its handout
+    pack, a binder and the fiches it is assembled from. What is drawn on a shared page
+    (its root element's box) is replayed, not drawn again, when it would draw the same;
+    the files are the same, byte for byte, as when every page is drawn."""
+    import shutil
+    from contextlib import nullcontext
+
+    from powao import redraw
+    root = tmp_path / "projet"
+    shutil.copytree(built.root, root, ignore=shutil.ignore_patterns("sorties", ".cache"))
+    shared, replays = _run_jobs(root, tmp_path, "partage", monkeypatch)
+    monkeypatch.setattr(redraw, "reusing", nullcontext)
+    drawn, none = _run_jobs(root, tmp_path, "dessine", monkeypatch)
+    assert not any(none.values())
+    assert shared.keys() == drawn.keys() and len(shared) >= 5
+    assert [name for name in shared if shared[name] != drawn[name]] == []
+    assert replays["kits/cycle-test.pdf"] >= 3, "the binder replays its sessions' pages"
+    assert any(replays[label] for label in replays if label.startswith("fiches/")), \
+        "a handout pack replays its fiche's handout pages"
+
+
 def test_a_fiche_takes_its_handouts_pages_from_the_layouts_that_measured_them(
         built, tmp_path, monkeypatch):
     """Measuring a workshop's handouts lays them out (tightened where they overflow):
