@@ -34,8 +34,8 @@ _DRAWN: dict[str, dict[tuple, "_Drawing"]] = {}
 
 
 class _Seen(dict):
-    """A font's glyph table that notes the glyphs a recorded page asks about (every
-    drawn glyph is looked up in `to_unicode` and `widths` before it is written)."""
+    """A font's table of glyph widths that notes the glyphs a recorded drawing asks
+    about (the width of every glyph drawn is looked up before the glyph is written)."""
     __slots__ = ("seen", "current")
 
     def __contains__(self, glyph) -> bool:
@@ -75,7 +75,7 @@ class _Recorder:
         self.stream, self.ok = stream, True
         self.start = len(stream.stream)
         self.tagged = set(stream._tags or ())
-        self.fonts: dict[str, Any] = {}      # key -> Font, in first use order
+        self.fonts: dict[int, Any] = {}      # id -> Font, in first use order
         self.alphas: dict[str, Any] = {}     # ExtGState key -> its dictionary
         self.missing = {key: len(font.missing) for key, font in stream._fonts.items()}
         for name in self.REFUSED:
@@ -91,16 +91,14 @@ class _Recorder:
 
     def _add_font(self, method):
         def add_font(pango_font):
-            from weasyprint.text.fonts import get_pango_font_key
             font, size = method(pango_font)
-            key = get_pango_font_key(pango_font)[0]
-            if key not in self.fonts:
-                for table in ("to_unicode", "widths"):
-                    if type(getattr(font, table)) is dict:
-                        setattr(font, table, _Seen(getattr(font, table)))
-                    getattr(font, table).seen = {}
-                self.fonts[key] = font
-            font.widths.current = (pango_font, size)
+            widths = font.widths
+            if type(widths) is not _Seen:
+                widths = font.widths = _Seen(widths)
+            if id(font) not in self.fonts:
+                widths.seen = {}
+                self.fonts[id(font)] = font
+            widths.current = (pango_font, size)
             return font, size
         return add_font
 
@@ -121,20 +119,19 @@ class _Recorder:
         for name in (*self.REFUSED, "add_font", "set_alpha"):
             stream.__dict__.pop(name, None)
         fonts = []
-        for key, font in self.fonts.items():
-            measured = font.widths.seen
-            seen = {**font.to_unicode.seen, **measured}
-            font.to_unicode.seen = font.widths.seen = font.widths.current = None
+        keys = {id(font): key for key, font in stream._fonts.items()}
+        for font in self.fonts.values():
+            key, measured = keys[id(font)], font.widths.seen
+            font.widths.seen = font.widths.current = None
             if len(font.missing) != self.missing.get(key, 0):
                 self.ok = False  # a glyph the fonts lack: drawn each time
             snapshot = copy.copy(font)  # before the write subsets its file
             glyphs = []
-            for glyph in seen:
+            for glyph, (present, source) in measured.items():
                 if not (dict.__contains__(font.widths, glyph)
                         and dict.__contains__(font.to_unicode, glyph)):
                     continue
                 width = font.widths[glyph]
-                present, source = measured.get(glyph, (True, None))
                 fresh = _width(glyph, *source) if present and source else width
                 glyphs.append((glyph, width, font.to_unicode[glyph], fresh))
             fonts.append((key, snapshot, glyphs))
