@@ -212,6 +212,7 @@ def documents_html(t: Templates, atelier: m.Atelier, edition: str = "public",
     return t.renderer.finish(html, pdf_linker(t, {}))
 
 
+_ID = re.compile(r' id="([^"]+)"')
 _HANDOUTS = re.compile(r'<section class="(?:document|retour) .*</section>', re.S)
 
 
@@ -247,6 +248,13 @@ def build_documents(t: Templates, atelier: m.Atelier, target: Path, edition: str
         first = groups[0]["pages"][0]["index"] if groups else 0
         if dressed is None or len(frame.pages) != len(document.pages) - first:
             return lay_out(html, root, base_url, target.name)  # laid out on its own
+        # A fiche's own elements run on over its handout pages (its article, its
+        # anchor): the pack keeps only the anchors its own HTML defines.
+        ids = set(_ID.findall(html))
+        for page in dressed:
+            if page.anchors.keys() - ids:
+                page.anchors = {name: point for name, point in page.anchors.items()
+                                if name in ids}
         return frame.copy(dressed)
     return write_pdf(html, target, root, source=atelier.src.rel, findings=findings,
                      layout=assembled)

@@ -233,18 +233,23 @@ def _measured_afresh(built):
     return t, t.corpus.ateliers["construire-son-reseau"]
 
 
+@pytest.mark.parametrize("fiche", ["composee", "entiere"])
 def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
-        built, tmp_path, monkeypatch):
+        built, tmp_path, monkeypatch, fiche):
     """A handout that had to be tightened makes the layout that measured it obsolete:
     the fiche's job then writes the handout pack from the fiche's laid-out handout
     pages (no second layout of the handouts), with the same pages, text, footers and
-    folios counted in the pack, bookmarks, tags and metadata as the pack laid out on
-    its own."""
+    folios counted in the pack, bookmarks, link targets, tags and metadata as the pack
+    laid out on its own; whether the fiche took its handout pages from their measure
+    (« composee ») or was laid out whole (« entiere »: its own anchors run on over its
+    handout pages, and are not the pack's)."""
     from powao import fiches, pdf
     t, atelier = _measured_afresh(built)  # both packs made here
     pack = fiches.documents_html(t, atelier)
     first = re.search(r'<section class="document serre-0" id="([^"]+)"', pack).group(1)
     monkeypatch.setattr(fiches, "fit_handouts", lambda t, atelier: {first: 1})
+    if fiche == "entiere":
+        monkeypatch.setattr(fiches, "_composed", lambda *args: None)
     laid_out = _layouts(monkeypatch)
     fiches.build_fiche(t, atelier, tmp_path / "fiche.pdf")
     fiches.build_documents(t, atelier, tmp_path / "assemble.pdf", findings=[])
@@ -253,7 +258,12 @@ def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
     assert pack not in laid_out, "the pack's handouts were laid out again"
     assert len(laid_out) == 2 and 'class="habillage habillage-document' in laid_out[1]
     monkeypatch.undo()
+    import shutil
+    shutil.rmtree(built.root / ".cache" / "pdf")  # else the reference is the assembled pack
+    pdf.forget_layouts()
+    laid_out = _layouts(monkeypatch)
     pdf.write_pdf(pack, tmp_path / "seul.pdf", built.root)
+    assert pack in laid_out, "the reference is laid out on its own"
     assembled = PdfReader(str(tmp_path / "assemble.pdf"))
     reference = PdfReader(str(tmp_path / "seul.pdf"))
     texts = [p.extract_text() or "" for p in assembled.pages]
@@ -262,6 +272,7 @@ def test_a_handout_pack_made_of_its_fiches_pages_reads_as_one_laid_out_alone(
     assert f"— document participant page 1 / {len(texts)}" in flat(texts[0])
     assert "Ton avis sur la séance" in texts[-1]
     assert _outline(assembled) == _outline(reference) and _outline(assembled)
+    assert list(assembled.named_destinations) == list(reference.named_destinations)
     assert _roles(assembled) == _roles(reference)
     assert assembled.metadata.title == reference.metadata.title == \
         f"Documents à photocopier — {atelier.titre}"
