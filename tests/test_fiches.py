@@ -583,8 +583,11 @@ def test_a_fiche_takes_its_handouts_pages_from_the_layouts_that_measured_them(
     assert all('class="fiche' not in h for h in laid_out if '<section class="document' in h)
     monkeypatch.undo()
     base_url = (built.root / "templates" / "print").as_uri() + "/"
-    pdf.write_document(pdf.lay_out(html, built.root, base_url, "entiere.pdf"),
-                       tmp_path / "entiere.pdf", html)
+    composed = pdf.kept_layout(html, built.root, base_url)
+    pdf.forget_layouts()  # else lay_out gives back the composed fiche the process keeps
+    entire = pdf.lay_out(html, built.root, base_url, "entiere.pdf")
+    assert entire is not composed
+    pdf.write_document(entire, tmp_path / "entiere.pdf", html)
     made = PdfReader(str(tmp_path / "fiche.pdf"))
     whole = PdfReader(str(tmp_path / "entiere.pdf"))
     texts = [p.extract_text() or "" for p in made.pages]
