@@ -66,7 +66,11 @@ def interrupt_when(proc: subprocess.Popen, log: Path, ready: str, timeout: float
         proc.poll()
         time.sleep(0.02)
     elapsed = time.time() - start
-    proc.wait(timeout=30)
+    try:
+        proc.wait(timeout=30)
+    finally:  # a tree that did not stop fails the test, and is not left running
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
     return elapsed
 
 

@@ -130,7 +130,11 @@ def test_a_pdf_being_rendered_again_is_served_in_its_previous_version(tmp_path):
         assert "mise à jour en cours" not in fetch(url)
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        finally:  # a preview that did not stop fails the test, and is not left running
+            if proc.poll() is None:
+                proc.kill()
 
 
 def test_preview_survives_bad_content_and_shows_the_error_in_the_browser(tmp_path):
