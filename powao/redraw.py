@@ -154,12 +154,15 @@ def _width(glyph: int, pango_font, size: float) -> int | None:
     return round(logical.width * 1000 * FROM_UNITS / size)
 
 
-def _replayable(drawing: _Drawing, stream) -> bool:
-    """Whether replaying writes what drawing would. The kerning WeasyPrint writes is
-    computed from each glyph's width in the document, measured where the document first
-    draws that glyph (from that font size, rounded): each glyph must have, in this
-    document, the width the recorded drawing used; or have none yet, and be measured
-    the same by the recorded drawing's first use of it."""
+def _replayable(drawing: _Drawing | None, stream) -> bool:
+    """Whether replaying writes what drawing would: both tagged or both not, and the
+    same glyph widths. The kerning WeasyPrint writes is computed from each glyph's width
+    in the document, measured where the document first draws that glyph (from that font
+    size, rounded): each glyph must have, in this document, the width the recorded
+    drawing used; or have none yet, and be measured the same by the recorded drawing's
+    first use of it."""
+    if drawing is None or (drawing.tags is None) != (stream._tags is None):
+        return False
     for key, _snapshot, glyphs in drawing.fonts:
         font = stream._fonts.get(key)
         widths = font.widths if font is not None else {}
@@ -202,8 +205,7 @@ def redrawing(name: str):
     def paint(page, stream, scale=1):
         key = _key(page, scale)
         drawing = previous.get(key) or drawn.get(key)
-        if (drawing is not None and (drawing.tags is None) == (stream._tags is None)
-                and _replayable(drawing, stream)):
+        if _replayable(drawing, stream):
             _replay(drawing, stream)
             drawn[key] = drawing
             return
@@ -289,9 +291,7 @@ def reusing():
         box, page = context.box, context.page
         entry = _entry(stream, page)
         known = _SHARED.get(id(box))
-        if (known is not None and known.drawing is not None and known.entry == entry
-                and (known.drawing.tags is None) == (stream._tags is None)
-                and _replayable(known.drawing, stream)):
+        if known is not None and known.entry == entry and _replayable(known.drawing, stream):
             _replay(known.drawing, stream)
             for name, value in zip(_STATE, known.exit):
                 setattr(stream, name, value)
