@@ -243,6 +243,49 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
 
 
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+# After Ctrl+C, a build or the preview ends within this delay whatever Python is doing:
+# the KeyboardInterrupt normally unwinds it in a few tenths of a second, but an
+# interrupt raised where a library swallows it, or an exit held by a thread that does
+# not end, would otherwise leave the process (and its render processes) running.
+STOP_GRACE_S = 1.5
+_said: list[str] = []
+
+
+def _say_stopped(message: str) -> None:
+    """Print the stop message once (the normal path or the guard, whichever is first)."""
+    if not _said:
+        _said.append(message)
+        print(message, file=sys.stderr, flush=True)
+
+
+def _guard_ctrl_c(message: str):
+    """Ctrl+C raises KeyboardInterrupt as usual, and arms a timer that ends the process
+    if it is still there STOP_GRACE_S later (render processes die with it, see
+    `outputs._die_with_parent`). A build's staging chains to this handler."""
+    import signal
+    import threading
+
+    def force() -> None:
+        _say_stopped(message)
+        os._exit(EXIT_INTERRUPTED)
+
+    def interrupted(_signum, _frame):
+        if not _said and not getattr(interrupted, "armed", False):
+            interrupted.armed = True  # type: ignore[attr-defined]
+            timer = threading.Timer(STOP_GRACE_S, force)
+            timer.daemon = True
+            timer.start()
+        raise KeyboardInterrupt
+    _said.clear()
+    try:
+        previous = signal.signal(signal.SIGINT, interrupted)
+    except ValueError:  # not the main thread (called from another program): its own rules
+        return None
+    if os.environ.get("POWAO_SORTIE_BLOQUEE"):  # fault injection: an exit that never ends
+        threading.Thread(target=threading.Event().wait, daemon=False).start()
+    return previous
 
 
 def main(argv: list[str], root: Path) -> int:
@@ -251,6 +294,10 @@ def main(argv: list[str], root: Path) -> int:
     args = parser.parse_args(argv)
     command = args.commande or "tout"
     run = COMMANDS[command]
+    stopped = ("Aperçu arrêté." if command == "serve" else
+               "Interrompu. Les sorties publiées précédemment sont intactes.")
+    # The form editor says its own word and holds no render process.
+    previous = _guard_ctrl_c(stopped) if command != "editeur" else None
     try:
         from .base import build_epoch
         build_epoch()  # an unusable SOURCE_DATE_EPOCH is refused before anything runs
@@ -264,9 +311,8 @@ def main(argv: list[str], root: Path) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Aperçu arrêté." if command == "serve" else
-              "Interrompu. Les sorties publiées précédemment sont intactes.", file=sys.stderr)
-        return 130
+        _say_stopped(stopped)
+        return EXIT_INTERRUPTED
     except OSError as exc:  # the machine, not the content: disk, permissions…
         from .errors import describe_os_error
         print(f"Erreur : {describe_os_error(exc)}. Rien de ce qui était publié n'a changé.",
@@ -284,6 +330,10 @@ def main(argv: list[str], root: Path) -> int:
         if os.environ.get("POWAO_DEBUG"):
             raise
         return EXIT_INTERNAL
+    finally:
+        if previous is not None and not _said:  # not stopped: the caller's handler back
+            import signal
+            signal.signal(signal.SIGINT, previous)
 
 
 def _working_on() -> str:

@@ -123,9 +123,12 @@ def staging(root: Path, on_stop=None) -> Iterator[Path]:
             on_stop()  # before the staging folder goes: no process may write into it
         raise SystemExit(143)
 
-    def interrupt(_signum, _frame):  # Ctrl+C: the same, at once, whatever is rendering
+    def interrupt(signum, frame):  # Ctrl+C: the same, at once, whatever is rendering
         if on_stop is not None:
             on_stop()
+        outer = previous.get(signal.SIGINT)
+        if callable(outer):  # the command line's (it also bounds how long stopping takes)
+            outer(signum, frame)
         raise KeyboardInterrupt
 
     handlers = {signal.SIGTERM: terminate, signal.SIGINT: interrupt}

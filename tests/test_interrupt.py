@@ -105,3 +105,27 @@ def test_ctrl_c_stops_the_preview_during_a_binder_render(tmp_path):
     assert "Aperçu arrêté." in text
     assert "kits/cycle-test.pdf" not in text  # the binder was still being laid out
     assert not ENGLISH.search(text), text
+
+
+def test_ctrl_c_ends_a_build_or_the_preview_even_if_its_exit_would_hang(tmp_path):
+    """Whatever holds the process after Ctrl+C (here a thread that never ends, as a
+    stuck library thread would), the build and the preview end within the grace delay,
+    with their French message once, exit code 130, and no render process left."""
+    from powao.cli import STOP_GRACE_S
+    env = dict(os.environ, POWAO_SORTIE_BLOQUEE="1")
+    for command, ready, said in (
+            (["--jobs", "1", "kits"], "Vérification du contenu",
+             "Interrompu. Les sorties publiées précédemment sont intactes."),
+            (["serve", "--port", str(free_port())], "Aperçu : rendu de", "Aperçu arrêté.")):
+        projet = long_cycle(tmp_path / command[0].strip("-"))
+        log = tmp_path / f"journal-{command[0].strip('-')}.txt"
+        with log.open("w") as err:
+            proc = subprocess.Popen([sys.executable, "build.py", *command], cwd=projet.root,
+                                    stdout=subprocess.DEVNULL, stderr=err, env=env,
+                                    start_new_session=True)
+            elapsed = interrupt_when(proc, log, ready)
+        text = log.read_text(encoding="utf-8")
+        assert STOP_GRACE_S - 0.2 < elapsed < STOP_GRACE_S + 1.5, (command, elapsed, text)
+        assert proc.returncode == 130, (command, text)
+        assert text.count(said) == 1, text
+        assert not ENGLISH.search(text), text
