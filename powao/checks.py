@@ -17,7 +17,9 @@ from .sources import Source
 VERB = re.compile(r"^(?:s['’]|se\s+|ne\s+pas\s+)?[a-zàâçéèêëîïôûùüÿœ-]+(?:er|ir|re|oir|dre)\b",
                   re.IGNORECASE)
 
-MAYBE_HTML = re.compile(r"<|script|&|data\s*:", re.I)  # cheap test before the patterns below
+MAYBE_HTML = re.compile(r"<|script|&|data\s*:|\{[^}\n]*=", re.I)  # cheap test before the patterns below
+# An attribute list of the Markdown (« ![x](a.png){: .decoratif } », « ## Titre { #id } »).
+_ATTRS = r"\{:?[^{}\n]*(?<![\w-])"
 FORBIDDEN_HTML = [
     (re.compile(r"<\s*script\b", re.I), "balise <script>"),
     (re.compile(r"<\s*style\b", re.I), "balise <style>"),
@@ -37,6 +39,9 @@ FORBIDDEN_HTML = [
      "adresse javascript:"),
     (re.compile(r"data\s*:\s*(?:text|image|application)\s*/", re.I), "adresse data:"),
     (re.compile(r"@import\b", re.I), "directive @import"),
+    (re.compile(_ATTRS + r"on[a-z]+\s*=[^{}\n]*\}", re.I),
+     "attribut de gestion d'événement (on…=) dans une liste d'attributs { … }"),
+    (re.compile(_ATTRS + r"style\s*=[^{}\n]*\}", re.I), "attribut style dans une liste d'attributs { … }"),
 ]
 
 

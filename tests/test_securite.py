@@ -319,6 +319,11 @@ def test_data_reference_forms_in_yaml_fields_are_refused_too(projet, capsys, fie
     ("<math><mi>x</mi></math>", "balise <math>"),
     ("&lt;script&gt;alert(1)&lt;/script&gt;", "balise <script>"),
     ('<p style="background:url(x)">x</p>', "attribut style"),
+    ('![Carte](carte.png){: onerror="alert(1)" }',
+     "attribut de gestion d'événement (on…=) dans une liste d'attributs { … }"),
+    ("[lien](../cycles/cycle-test.md){ .bouton onclick=alert(1) }",
+     "attribut de gestion d'événement (on…=) dans une liste d'attributs { … }"),
+    ('Texte{:style="position:fixed;inset:0"}', "attribut style dans une liste d'attributs { … }"),
 ])
 @pytest.mark.parametrize("where", ["body", "resume", "titre"])
 def test_markup_that_could_run_is_refused_with_file_and_line(projet, capsys, markup, label, where):
