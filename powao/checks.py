@@ -45,6 +45,14 @@ FORBIDDEN_HTML = [
 ]
 
 
+# Data files other content refers to. When one fails to load, the references to it are
+# not checked (each would only repeat the file's own error, reported once).
+COMPETENCES = "content/data/competences.yml"
+REFERENCES = "whitepaper/references.yml"
+TEMOIGNAGES = "whitepaper/temoignages.yml"
+FIGURES = "whitepaper/donnees"
+
+
 def forbidden_html(text: str) -> list[str]:
     """What in `text` could run or load something, as the browser would read it:
     character references decoded (« &#106;avascript: »), and spaces, tabs and line
@@ -163,7 +171,9 @@ def _check_objectifs(source: Source, objectifs: list[str], report: Report) -> No
 
 def _check_etiquettes(corpus: Corpus, atelier: Any, report: Report) -> None:
     """Tags come from the programme's closed list (a tag groups workshops)."""
-    allowed = corpus.programme.etiquettes if corpus.programme else []
+    if corpus.programme is None:  # its own error is reported; tags are checked once it loads
+        return
+    allowed = corpus.programme.etiquettes
     src = atelier.src
     for index, tag in enumerate(atelier.etiquettes):
         if tag in allowed:
@@ -230,7 +240,9 @@ def _check_trainings(corpus: Corpus, report: Report) -> None:
     for module in corpus.modules.values():
         src = module.src
         for index, comp in enumerate(module.competences):
-            _ref(report, src, ("competences", index), comp, corpus.competences, "compétence")
+            if COMPETENCES not in corpus.broken:
+                _ref(report, src, ("competences", index), comp, corpus.competences,
+                     "compétence")
         for index, atelier in enumerate(module.ateliers_lies):
             _ref(report, src, ("ateliers_lies", index), atelier, corpus.ateliers, "atelier",
                  corpus.broken)
@@ -336,6 +348,8 @@ BARE_WRITE_IN = {
 
 def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -> None:
     if token.kind == "data":
+        if corpus.programme is None:  # unreadable or missing: its own error says so
+            return
         try:
             lookup(data_namespace(corpus), token.value)
         except KeyError:
@@ -357,7 +371,7 @@ def _check_token(corpus: Corpus, source: Source, token: Token, report: Report) -
             report.error(source.rel, token.line, f"renvoi vers {token.arg} « {target} » inconnu."
                          f"{suggestion(target, items)}")
     elif token.kind == "citation":
-        if token.value not in corpus.references:
+        if token.value not in corpus.references and REFERENCES not in corpus.broken:
             report.error(source.rel, token.line, f"référence « {token.value} » absente de "
                          f"whitepaper/references.yml.{suggestion(token.value, corpus.references)}")
     elif token.kind in ("link", "image"):
@@ -384,7 +398,8 @@ def _check_block(corpus: Corpus, source: Source, token: Token, report: Report) -
         "figure": corpus.figures, "temoignage": corpus.temoignages,
         "champs": {k: 1 for k in list(m.KINDS) + list(m.DATA_KINDS)},
     }.get(name)
-    if choices is not None and arg not in choices:
+    depends = {"figure": f"{FIGURES}/{arg}.yml", "temoignage": TEMOIGNAGES}.get(name)
+    if choices is not None and arg not in choices and depends not in corpus.broken:
         report.error(source.rel, token.line, f"{name} « {arg} » inconnu(e).{suggestion(arg, choices)}")
 
 

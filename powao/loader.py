@@ -138,15 +138,23 @@ def _load_data(path: Path, model: type[T], corpus: Corpus, report: Report,
         if required:
             report.error(r, 0, "fichier de données manquant : créez-le (voir le guide de "
                          "rédaction)")
+            corpus.broken.add(r)
         return None
     if not readable(path, corpus.root, report):
+        corpus.broken.add(r)
         return None
     source = load_yaml(path, r, report)
     if source is None:
+        corpus.broken.add(r)
         return None
     corpus.sources.append(source)
     obj = validate(model, source.meta, source, report)
-    return _attach(obj, source) if obj is not None else None
+    if obj is None:
+        # Already an error: what refers to this file is not checked against it (each
+        # reference would only repeat that error).
+        corpus.broken.add(r)
+        return None
+    return _attach(obj, source)
 
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # far above any workshop or chapter

@@ -259,6 +259,23 @@ def test_python_tags_and_aliases_are_refused(projet, capsys):
                      "pas acceptées : recopiez la valeur"]
 
 
+@pytest.mark.parametrize("rel", ["content/data/programme.yml", "content/data/competences.yml",
+                                 "whitepaper/references.yml"])
+def test_a_broken_data_file_is_one_error_not_one_per_reference(projet, capsys, rel):
+    """Workshops, modules and chapters refer to the data files (tags, key figures, axes,
+    skills, references): one unreadable data file is one error, on its own line, not
+    one more for each reference to it."""
+    text = (projet.root / rel).read_text(encoding="utf-8")
+    projet.write(rel, "bombe: &a [lol, lol]\nb2: [*a, *a]\n" + text)
+    code, lines = errors(projet, capsys)
+    assert code == 1
+    assert lines == [f"{rel}:1: YAML mal formé (colonne 8) : les ancres YAML (&a) ne sont pas "
+                     "acceptées : recopiez la valeur"]
+    projet.write(rel, text.replace(":", " =", 1))  # no longer a mapping: invalid, not unreadable
+    code, lines = errors(projet, capsys)
+    assert code == 1 and lines and all(line.startswith(f"{rel}:") for line in lines), lines
+
+
 def test_unknown_data_reference(projet, capsys):
     projet.replace(ATELIER, "{{ chiffres.jeunes_mentores }}", "{{ chiffres.jeunes_mentore }}")
     code, lines = errors(projet, capsys)
