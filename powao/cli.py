@@ -268,7 +268,12 @@ def _guard_ctrl_c(message: str):
     import threading
 
     def force() -> None:
-        _say_stopped(message)
+        if not _said:  # written directly: the stuck thread may hold sys.stderr's lock
+            _said.append(message)
+            try:
+                os.write(2, f"{message}\n".encode("utf-8"))
+            except OSError:
+                pass
         os._exit(EXIT_INTERRUPTED)
 
     def interrupted(_signum, _frame):
