@@ -176,8 +176,8 @@ def contact_problems(corpus: Corpus, text: str) -> list[tuple[int, str]]:
     """(offset, message) of each personal e-mail address or phone number in `text`."""
     found_emails = list(find_emails(text))
     found_phones = list(find_phones(text))
-    if not found_emails and not found_phones or corpus.programme is None:
-        return []  # no programme.yml to check against: its own error is reported
+    if (not found_emails and not found_phones) or corpus.programme is None:
+        return []  # none, or no programme.yml to check them against (its own error says so)
     emails, phones = public_contacts(corpus)
     problems = []
     for found, start in found_emails:
