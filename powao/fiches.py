@@ -13,7 +13,7 @@ from markupsafe import Markup
 from . import model as m
 from .base import build_date, site_url
 from .loader import Corpus
-from .pdf import Meta, head, inline_footnotes, print_base, write_pdf
+from .pdf import Meta, for_print, head, print_base, write_pdf
 from .sources import Source
 from .templating import Templates, split_sections
 from .urls import Urls
@@ -60,7 +60,7 @@ def fiche_context(t: Templates, atelier: m.Atelier, heure: str | None = None,
                   serrage: dict[str, int] | None = None) -> dict[str, Any]:
     corpus = t.corpus
     url = t.urls.absolute(site_url(corpus.root), "atelier", atelier.id)
-    fragment = inline_footnotes(t.renderer.fragment(atelier.src.body, atelier.src))
+    fragment = for_print(t.renderer.fragment(atelier.src.body, atelier.src))
     _intro, secs = split_sections(fragment)
     lines = section_lines(atelier.src)
     if len(lines) == len(secs):
@@ -385,7 +385,7 @@ def _securite(t: Templates) -> tuple[Any, str]:
     page = t.corpus.pages.get("cadre-de-securite")
     if page is None:
         return None, ""
-    fragment = inline_footnotes(t.renderer.fragment(page.src.body, page.src))
+    fragment = for_print(t.renderer.fragment(page.src.body, page.src))
     return page, fragment.replace(' id="', ' id="securite--')
 
 
@@ -418,7 +418,7 @@ def kit_html(t: Templates, kind: str, ident: str, edition: str = "public",
         for n, mid in enumerate(objet.modules, start=1):
             module = corpus.modules[mid]
             prefix = f"module-{n}--"
-            fragment = inline_footnotes(t.renderer.fragment(module.src.body, module.src))
+            fragment = for_print(t.renderer.fragment(module.src.body, module.src))
             modules.append({"module": module, "prefix": prefix,
                             "secs": split_sections(fragment)[1]})
             toc.append({"id": f"{prefix}module-{mid}", "niveau": 1,

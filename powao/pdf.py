@@ -44,6 +44,52 @@ def inline_footnotes(fragment: str) -> str:
                             text)
 
 
+_TABLE = re.compile(r"<table>\n(.*?)</table>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t\1>", re.S)
+WRITE_IN_SHARE = 50  # % of a table's width its write-in columns get together, at least…
+WRITE_IN_COLUMN = 35  # …and each at most
+
+
+def write_in_columns(fragment: str) -> str:
+    """Widen the columns a participant writes in when the other columns would starve
+    them. A Markdown table column whose body cells are all empty is for writing; laid
+    out automatically, columns share the width by their longest text, so an empty
+    column beside long questions got its header's width (« Ma réponse »: 2 cm to
+    write a skill in). When the write-in columns' share by that measure is under
+    WRITE_IN_SHARE %, they get that share in equal parts (each at most WRITE_IN_COLUMN %)
+    through a <colgroup>; other tables are left as they are."""
+    def widen(table: re.Match) -> str:
+        body = table.group(1)
+        if "<tbody>" not in body:
+            return table.group(0)
+        rows = [[_text(cell) for _kind, cell in _CELL.findall(row)] for row in _ROW.findall(body)]
+        count = len(rows[0]) if rows else 0
+        if not count or any(len(row) != count for row in rows):
+            return table.group(0)
+        cells = rows[1:]  # the first row is the header (a Markdown table always has one)
+        empty = [bool(cells) and not any(row[i] for row in cells) for i in range(count)]
+        weight = [max(1, *(len(row[i]) for row in rows)) for i in range(count)]
+        blank = sum(w for w, e in zip(weight, empty) if e)
+        if not blank or all(empty) or 100 * blank / sum(weight) >= WRITE_IN_SHARE:
+            return table.group(0)
+        width = min(WRITE_IN_COLUMN, WRITE_IN_SHARE / sum(empty))
+        cols = "".join(f'<col class="a-remplir" style="width: {width:.4g}%">' if e else "<col>"
+                       for e in empty)
+        return f"<table>\n<colgroup>{cols}</colgroup>\n{body}</table>"
+    return _TABLE.sub(widen, fragment)
+
+
+def _text(cell: str) -> str:
+    return " ".join(re.sub(r"<[^>]*>|&nbsp;", " ", cell).split())
+
+
+def for_print(fragment: str) -> str:
+    """A rendered body as the print templates take it: footnotes at their call,
+    write-in columns wide enough to write in."""
+    return write_in_columns(inline_footnotes(fragment))
+
+
 @dataclass
 class Sandbox:
     """What a PDF may read: files inside the project tree, nothing else."""

@@ -599,3 +599,43 @@ def test_a_fiche_takes_its_handouts_pages_from_the_layouts_that_measured_them(
         [_link_pages(whole, n) for n in range(len(texts))]
     assert _roles(made) == _roles(whole) and "/Table" in _roles(made)
     assert made.metadata.title == whole.metadata.title == f"Fiche de séance — {atelier.titre}"
+
+
+def _column_shares(document, header: str) -> list[float]:
+    """Widths of the columns of the laid-out table whose first header is `header`, as
+    shares of the table's width."""
+    from weasyprint.formatting_structure.boxes import TableBox, TableCellBox
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TableBox):
+                cells = [b for b in box.descendants() if isinstance(b, TableCellBox)]
+                if cells and "".join(cells[0].element.itertext()).strip() == header:
+                    row = [c for c in cells if c.position_y == cells[0].position_y]
+                    return [c.border_width() / box.width for c in row]
+    raise AssertionError(f"no table headed « {header} »")
+
+
+def test_a_handout_answer_column_beside_long_questions_is_wide_enough_to_write_in(tmp_path):
+    """An empty column of a handout's table is where the participant writes: beside long
+    questions it gets a third of the table, not its header's width; a table whose
+    write-in columns already have room, and one that is all write-in, keep their
+    proportions."""
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.templating import Templates
+    projet = make_project(tmp_path / "projet")
+    questions = "".join(f"| Une piste à explorer n° {i} (un métier, un secteur, une formation, une "
+                        "envie) | |\n" for i in range(1, 5))
+    projet.replace("workshops/construire-son-reseau.md", "| Personne | Ce qu'elle peut m'apporter |",
+                   "| Ce que je retiens | Ma réponse |\n|---|---|\n" + questions +
+                   "\n| Critère | Formation A | Formation B |\n|---|---|---|\n"
+                   "| Le coût | | |\n\n| Personne | Ce qu'elle peut m'apporter |")
+    t = Templates(load_and_check(projet.root)[0])
+    html = fiches.documents_html(t, t.corpus.ateliers["construire-son-reseau"])
+    document = pdf.lay_out(html, projet.root, fiches.print_base(projet.root), "pack.pdf")
+    question, answer = _column_shares(document, "Ce que je retiens")
+    assert answer >= 0.33, f"« Ma réponse » : {answer:.0%} de la largeur du tableau"
+    assert question > answer
+    _criterion, *formations = _column_shares(document, "Critère")
+    assert all(share > 0.2 for share in formations), formations
+    assert html.count("<colgroup>") == 1  # only the starved table is changed
