@@ -12,17 +12,19 @@ that a screen reader hears (see its open issues on page furniture and alt texts)
   between `L` and `LI`;
 - nothing declares PDF/UA conformance in XMP.
 
-Two steps close them, both in the common write path (`pdf.write_pdf`):
+Two steps close them, both in the common write path (`write`, called by
+`pdf.write_document`):
 
 1. `tagging()`: while WeasyPrint builds its structure tree, each element is given
    what its HTML element says (`aria-hidden`/`alt=""`/`role=presentation` → to become
    an artifact, `lang` → `/Lang`, `role=note` or a CSS footnote → `Note` with an `ID`, `scope` →
    `/Scope`, `aria-label` → `/Alt` or `/ActualText`, an SVG's `<title>` and `<desc>`
    → its `/Alt`).
-2. `finish()`: one pikepdf pass that turns the margin-box and hidden content into
-   `/Artifact` marked content, repairs lists and table headers, sets the tab order,
-   checks the result and only then writes the PDF/UA identification in XMP.
-   It only rewrites what needs it and saves deterministically.
+2. `Finition`: a pass over WeasyPrint's PDF objects before they are written (its
+   `finisher`) turns the margin-box and hidden content into `/Artifact` marked
+   content, repairs lists, sets the tab order, checks the result and only then
+   writes the PDF/UA identification in XMP. pikepdf (qpdf) then compresses the file
+   and saves it deterministically.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from pathlib import Path
 
 SVG = "{http://www.w3.org/2000/svg}"
 HIDDEN_ROLES = {"presentation", "none"}
-# A marker role, set while tagging and removed by finish(): never left in a PDF.
+# A marker role, set while tagging and removed by the structure pass: never left in a PDF.
 TO_ARTIFACT = "PowaoArtefact"
 
 
@@ -133,16 +135,17 @@ def _page_references(pdf) -> tuple:
     return known[1]
 
 
-# -- step 2: pikepdf pass --------------------------------------------------------------------
+# -- step 2: the structure pass, before the PDF is written ------------------------------------
 MARKED = re.compile(rb"/([A-Za-z0-9_.]+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 ARTIFACT = {"pagination": b"/Artifact <</Type /Pagination>> BDC",
             "layout": b"/Artifact <</Type /Layout>> BDC"}
 LIST_PARTS = {"/Lbl", "/LBody"}
+NULL = b"null"
 
 
 @dataclass
 class Rapport:
-    """What finish() did and what still keeps the document from PDF/UA-1."""
+    """What the structure pass did and what still keeps the document from PDF/UA-1."""
 
     artefacts: int = 0
     problemes: list[str] = field(default_factory=list)
@@ -152,195 +155,199 @@ class Rapport:
         return not self.problemes
 
 
-def _kids(element) -> list:
-    import pikepdf
-
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-
-
-def _is_element(obj) -> bool:
-    import pikepdf
-
-    return isinstance(obj, pikepdf.Dictionary) and "/S" in obj
-
-
-def _mcids(element, page_of, found: dict) -> None:
-    """Every (page key, MCID) marked by an element and its descendants."""
-    import pikepdf
-
-    page = element.get("/Pg", page_of)
-    for kid in _kids(element):
-        if isinstance(kid, int):
-            found.setdefault(page.objgen, set()).add(int(kid))
-        elif _is_element(kid):
-            _mcids(kid, page, found)
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            found.setdefault(kid.get("/Pg", page).objgen, set()).add(int(kid.MCID))
+def _text(value) -> str:
+    """The text of a pydyf string (or of a plain value)."""
+    return str(getattr(value, "string", value) or "")
 
 
 class _Finisher:
-    def __init__(self, pdf, lang: str):
-        import pikepdf
+    """Works on WeasyPrint's PDF objects (pydyf) once the pages are drawn and tagged,
+    before they are written: plain Python objects, where an edit costs nothing. A kid
+    in a structure element's `K` is an MCID (int) or an object reference (b"12 0 R")."""
 
-        self.pikepdf = pikepdf
+    def __init__(self, pdf, lang: str):
+        import pydyf
+
+        self.pydyf = pydyf
         self.pdf = pdf
+        self.objects = pdf.objects
         self.lang = lang
         self.report = Rapport()
-        self.hidden: dict[tuple, set[int]] = {}  # page objgen -> MCIDs of hidden elements
-        self.reachable: set[tuple] = set()
-        self.moved_mcids: list = []  # (MCID, page, new LBody) for the parent tree
+        self.hidden: dict[bytes, set[int]] = {}  # page reference -> MCIDs of hidden elements
+        self.reachable: dict[int, object] = {}  # object number -> element in the tree
+        self.moved: list = []  # (kid, page reference, new LBody) for the parent tree
+
+    def resolve(self, reference):
+        return self.objects[int(reference.split(b" ", 1)[0])]
+
+    def element(self, kid):
+        """The structure element a kid refers to; None for an MCID or an OBJR/MCR."""
+        if isinstance(kid, bytes):
+            obj = self.resolve(kid)
+            if isinstance(obj, dict) and "S" in obj:
+                return obj
+        return None
+
+    def _mcids(self, element, page, found: dict) -> None:
+        """Every (page, MCID) marked by an element and its descendants."""
+        page = element.get("Pg", page)
+        for kid in element.get("K") or ():
+            if isinstance(kid, int):
+                found.setdefault(page, set()).add(kid)
+            elif (child := self.element(kid)) is not None:
+                self._mcids(child, page, found)
+            elif isinstance(kid, bytes) and (ref := self.resolve(kid)).get("Type") == "/MCR":
+                found.setdefault(ref.get("Pg", page), set()).add(int(ref["MCID"]))
 
     # the tree
     def walk(self) -> None:
         """Drop hidden subtrees, repair lists, collect what stays reachable."""
-        root = self.pdf.Root.StructTreeRoot
-        stack = [(kid, None) for kid in _kids(root) if _is_element(kid)]
+        root = self.resolve(self.pdf.catalog["StructTreeRoot"])
+        stack = [(e, None) for e in map(self.element, root.get("K") or ()) if e is not None]
         while stack:
             element, page = stack.pop()
-            self.reachable.add(element.objgen)
-            page = element.get("/Pg", page)
-            kids = _kids(element)
-            kept = [kid for kid in kids if not self._hide(kid, page)]
-            kept = kids if len(kept) == len(kids) else kept
-            kind = element.S
+            self.reachable[element.number] = element
+            page = element.get("Pg", page)
+            kids = [(kid, self.element(kid)) for kid in element.get("K") or ()]
+            kept = [(kid, child) for kid, child in kids if not self._hide(child, page)]
+            kind = element["S"]
             if kind == "/L":
                 kept = self._flatten_list(element, kept)
             elif kind == "/LI":
                 kept = self._list_item(element, kept, page)
-            if kept is not kids:
-                element.K = self.pikepdf.Array(kept)
-            for kid in kept:
-                if _is_element(kid):
-                    stack.append((kid, page))
+            if [kid for kid, _ in kept] != [kid for kid, _ in kids]:
+                element["K"] = self.pydyf.Array([kid for kid, _ in kept])
+            stack.extend((child, page) for _, child in kept if child is not None)
 
-    def _hide(self, kid, page) -> bool:
-        if _is_element(kid) and kid.S == "/" + TO_ARTIFACT:
-            _mcids(kid, kid.get("/Pg", page), self.hidden)
+    def _hide(self, child, page) -> bool:
+        if child is not None and child["S"] == "/" + TO_ARTIFACT:
+            self._mcids(child, child.get("Pg", page), self.hidden)
             return True
         return False
 
     def _flatten_list(self, element, kids: list) -> list:
         """An L holds LI (and L, Caption): a Div between them (dl > div) goes."""
         out = []
-        for kid in kids:
-            if _is_element(kid) and kid.S in ("/Div", "/NonStruct") and all(
-                    _is_element(k) and k.S in ("/LI", "/L") for k in _kids(kid)):
-                for grandkid in _kids(kid):
-                    grandkid.P = element
-                    out.append(grandkid)
+        for kid, child in kids:
+            grandkids = [(k, self.element(k)) for k in child.get("K") or ()] \
+                if child is not None and child["S"] in ("/Div", "/NonStruct") else None
+            if grandkids is not None and all(
+                    g is not None and g["S"] in ("/LI", "/L") for _, g in grandkids):
+                for grandkid, grandchild in grandkids:
+                    grandchild["P"] = element.reference
+                    out.append((grandkid, grandchild))
             else:
-                out.append(kid)
-        return kids if len(out) == len(kids) and all(
-            a.objgen == b.objgen for a, b in zip(out, kids) if _is_element(a)) else out
+                out.append((kid, child))
+        return out
 
     def _list_item(self, element, kids: list, page) -> list:
         """An LI holds Lbl and LBody only: anything else goes into an LBody."""
-        if all(_is_element(k) and k.S in LIST_PARTS for k in kids):
+        if all(child is not None and child["S"] in LIST_PARTS for _, child in kids):
             return kids
+        pydyf = self.pydyf
         out, body = [], None
-        for kid in kids:
-            if _is_element(kid) and kid.S in LIST_PARTS:
-                out.append(kid)
+        for kid, child in kids:
+            if child is not None and child["S"] in LIST_PARTS:
+                out.append((kid, child))
                 body = None
                 continue
             if body is None:
-                body = self.pdf.make_indirect(self.pikepdf.Dictionary(
-                    Type=self.pikepdf.Name.StructElem, S=self.pikepdf.Name.LBody,
-                    P=element, K=self.pikepdf.Array()))
+                body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody",
+                                         "P": element.reference, "K": pydyf.Array()})
                 if page is not None:
-                    body.Pg = page
-                out.append(body)
-            body.K.append(kid)
-            if _is_element(kid):
-                kid.P = body
+                    body["Pg"] = page
+                self.pdf.add_object(body)
+                out.append((body.reference, body))
+            body["K"].append(kid)
+            if child is not None:
+                child["P"] = body.reference
             else:
-                self.moved_mcids.append((kid, page, body))
+                self.moved.append((kid, page, body))
         return out
 
     # the content
     def artifacts(self) -> None:
         """Margin-box and hidden content becomes /Artifact marked content."""
-        pikepdf = self.pikepdf
-        root = self.pdf.Root.StructTreeRoot
-        nums = root.ParentTree.get("/Nums", pikepdf.Array())
-        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        for kid, page, body in self.moved_mcids:
-            key = int(page.StructParents) if page is not None and "/StructParents" in page \
-                else None
-            if key is not None and isinstance(parents.get(key), pikepdf.Array):
-                parents[key][int(kid)] = body
-        for page in self.pdf.pages:
-            obj = page.obj
-            obj.Tabs = pikepdf.Name.S
-            if "/StructParents" not in obj:
+        root = self.resolve(self.pdf.catalog["StructTreeRoot"])
+        nums = self.resolve(root["ParentTree"]).get("Nums") or []
+        parents = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
+        for kid, page, body in self.moved:
+            if isinstance(kid, int):  # an MCID: its page's entry
+                key = self.resolve(page).get("StructParents") if page is not None else None
+                if isinstance(parents.get(key), list):
+                    parents[key][kid] = body.reference
+            elif isinstance(kid, bytes) and "Obj" in (ref := self.resolve(kid)):  # an OBJR
+                key = self.resolve(ref["Obj"]).get("StructParent")  # its annotation's entry
+                for i in range(0, len(nums), 2):
+                    if nums[i] == key:
+                        nums[i + 1] = body.reference
+        reachable = self.reachable
+        for reference in self.pdf.page_references:
+            page = self.resolve(reference)
+            page["Tabs"] = "/S"
+            refs = parents.get(page.get("StructParents"))
+            if not isinstance(refs, list):
                 continue
-            refs = parents.get(int(obj.StructParents))
-            if not isinstance(refs, pikepdf.Array):
-                continue
-            hidden = self.hidden.get(obj.objgen, set())
+            hidden = self.hidden.get(reference, set())
             kinds: dict[int, str] = {}
             for mcid, ref in enumerate(refs):
-                if isinstance(ref, pikepdf.Dictionary) and ref.objgen not in self.reachable:
+                if isinstance(ref, bytes) and ref != NULL \
+                        and int(ref.split(b" ", 1)[0]) not in reachable:
                     kinds[mcid] = "layout" if mcid in hidden else "pagination"
-                    refs[mcid] = None
+                    refs[mcid] = NULL
                 elif mcid in hidden:
                     kinds[mcid] = "layout"
-                    refs[mcid] = None
+                    refs[mcid] = NULL
             if kinds:
                 self._rewrite(page, kinds)
 
     def _rewrite(self, page, kinds: dict[int, str]) -> None:
-        data = page.obj.Contents.read_bytes() if not isinstance(
-            page.obj.Contents, self.pikepdf.Array) else b"\n".join(
-            s.read_bytes() for s in page.obj.Contents)
+        from pydyf import _to_bytes
+        stream = self.resolve(page["Contents"])
+        data = b"\n".join([item if type(item) is bytes else _to_bytes(item)
+                            for item in stream.stream])
 
         def swap(match: re.Match[bytes]) -> bytes:
             kind = kinds.get(int(match.group(2)))
             return ARTIFACT[kind] if kind else match.group(0)
 
-        new, count = MARKED.subn(swap, data)
-        self.report.artefacts += sum(1 for _ in kinds)
-        page.obj.Contents = self.pdf.make_stream(new)
+        stream.stream = [MARKED.sub(swap, data)]
+        self.report.artefacts += len(kinds)
 
     # the document
     def check(self) -> None:
         """The machine-checkable requirements this pass guarantees; anything left
         keeps the PDF/UA identification out of the XMP."""
         problems = self.report.problemes
-        catalog = self.pdf.Root
-        if not str(catalog.get("/Lang", "")).strip():
+        if not _text(self.pdf.catalog.get("Lang")).strip():
             problems.append("langue du document absente")
-        if not str(self.pdf.docinfo.get("/Title", "")).strip():
+        if not _text(self.pdf.info.get("Title")).strip():
             problems.append("titre du document absent")
-        for element in self._elements():
-            kind = element.S
-            if kind == "/Figure" and not str(element.get("/Alt", "")).strip():
+        for element in self.reachable.values():
+            kind = element["S"]
+            if kind == "/Figure" and not _text(element.get("Alt")).strip():
                 problems.append("illustration sans texte de remplacement")
-            elif kind == "/TH" and "/Scope" not in element.get("/A", {}):
+            elif kind == "/TH" and "Scope" not in (element.get("A") or {}):
                 problems.append("en-tête de tableau sans portée")
-            elif kind == "/LI" and not all(_is_element(k) and k.S in LIST_PARTS
-                                          for k in _kids(element)):
+            elif kind == "/LI" and not all(
+                    (child := self.element(kid)) is not None and child["S"] in LIST_PARTS
+                    for kid in element.get("K") or ()):
                 problems.append("élément de liste sans corps (LBody)")
-            elif kind == "/Note" and "/ID" not in element:
+            elif kind == "/Note" and "ID" not in element:
                 problems.append("note sans identifiant")
             elif kind == "/" + TO_ARTIFACT:
                 problems.append("élément masqué resté dans l'arbre")
 
-    def _elements(self):
-        return (self.pdf.get_object(objgen) for objgen in self.reachable)
-
-    def metadata(self, title: str, author: str, date: str) -> None:
-        catalog = self.pdf.Root
-        catalog.ViewerPreferences = self.pikepdf.Dictionary(DisplayDocTitle=True)
-        catalog.MarkInfo = self.pikepdf.Dictionary(Marked=True)
-        catalog.Lang = self.pikepdf.String(self.lang)
-        xmp = _xmp(title, author, self.lang, date, self.report.conforme)
-        catalog.Metadata = self.pdf.make_stream(xmp.encode("utf-8"),
-                                                Type=self.pikepdf.Name.Metadata,
-                                                Subtype=self.pikepdf.Name.XML)
+    def metadata(self, date: str) -> None:
+        pydyf, catalog = self.pydyf, self.pdf.catalog
+        catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+        catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
+        catalog["Lang"] = pydyf.String(self.lang)
+        xmp = _xmp(_text(self.pdf.info.get("Title")), _text(self.pdf.info.get("Author")),
+                   self.lang, date, self.report.conforme)
+        stream = pydyf.Stream([xmp.encode("utf-8")], {"Type": "/Metadata", "Subtype": "/XML"})
+        self.pdf.add_object(stream)
+        catalog["Metadata"] = stream.reference
 
 
 def _xmp(title: str, author: str, lang: str, date: str, pdfua: bool) -> str:
@@ -367,30 +374,40 @@ def _xmp(title: str, author: str, lang: str, date: str, pdfua: bool) -> str:
         ' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')
 
 
-def finish(path: Path, date: _dt.datetime) -> Rapport:
-    """Make the PDF at `path` meet the machine-checkable PDF/UA-1 requirements (in place,
-    deterministic)."""
+class Finition:
+    """The structure pass as a WeasyPrint `finisher` (`Document.write_pdf`): run on the
+    PDF's objects right before they are written. Its report: `rapport`."""
+
+    def __init__(self, date: _dt.datetime):
+        self.date = date
+        self.rapport = Rapport(problemes=["document non balisé"])
+
+    def __call__(self, document, pdf) -> None:
+        if "StructTreeRoot" not in pdf.catalog:
+            return
+        finisher = _Finisher(pdf, _text(pdf.catalog.get("Lang")) or "fr")
+        finisher.walk()
+        finisher.artifacts()
+        finisher.check()
+        finisher.metadata(self.date.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self.rapport = finisher.report
+
+
+def write(document, target: Path, date: _dt.datetime, **options) -> Rapport:
+    """Write laid-out pages as a PDF that meets the machine-checkable PDF/UA-1
+    requirements (deterministic). Call inside `tagging()`."""
     import pikepdf
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.ua")
-    with pikepdf.open(path) as pdf:
-        if "/StructTreeRoot" not in pdf.Root:
-            report = Rapport(problemes=["document non balisé"])
-        else:
-            lang = str(pdf.Root.get("/Lang", "")) or "fr"
-            finisher = _Finisher(pdf, lang)
-            finisher.walk()
-            finisher.artifacts()
-            finisher.check()
-            info = pdf.docinfo
-            finisher.metadata(str(info.get("/Title", "")), str(info.get("/Author", "")),
-                              date.strftime("%Y-%m-%dT%H:%M:%SZ"))
-            report = finisher.report
-        # WeasyPrint writes the PDF uncompressed (pdf.write_document): its streams and
-        # objects are compressed here, once, by qpdf (C++), instead of by pydyf at
-        # level 9 and then again for every page this pass rewrites (half the time of
-        # writing a PDF; 2 % larger).
+    finition = Finition(date)
+    document.write_pdf(target, pdf_tags=True, custom_metadata=True, uncompressed_pdf=True,
+                       finisher=finition, **options)
+    # WeasyPrint writes the PDF uncompressed: its streams and objects are compressed
+    # here, once, by qpdf (C++), instead of by pydyf at level 9 (half the time of
+    # writing a PDF; 2 % larger). qpdf also leaves out the objects nothing refers to
+    # any more (the margin boxes' structure elements).
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.ua")
+    with pikepdf.open(target) as pdf:
         pdf.save(tmp, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    os.replace(tmp, path)
-    return report
+    os.replace(tmp, target)
+    return finition.rapport

@@ -307,9 +307,7 @@ def write_document(document, target: Path, identity: str, redraw: str = "") -> i
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with accessibilite.tagging(), (redrawing(redraw) if redraw else nullcontext()):
-            document.write_pdf(target, pdf_tags=True, pdf_identifier=identifier,
-                               custom_metadata=True, uncompressed_pdf=True)
-        accessibilite.finish(target, build_date())
+            accessibilite.write(document, target, build_date(), pdf_identifier=identifier)
     except BuildError:
         raise
     except Exception as exc:  # WeasyPrint failures become an author-facing message

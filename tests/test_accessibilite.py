@@ -372,8 +372,8 @@ def test_decorative_image_is_an_artifact_and_described_image_a_figure(projet):
 
 
 def test_pdfua_claim_is_withheld_when_a_requirement_is_not_met(tmp_path):
-    """finish() on a minimal document: the folio becomes an artifact; an image without
-    alternative text keeps the PDF/UA identification out of the XMP."""
+    """The structure pass on a minimal document: the folio becomes an artifact; an
+    image without alternative text keeps the PDF/UA identification out of the XMP."""
     import datetime as dt
 
     from PIL import Image
@@ -386,8 +386,9 @@ def test_pdfua_claim_is_withheld_when_a_requirement_is_not_met(tmp_path):
             '<p><img src="carre.png"> Un carré.</p></body></html>')
     target = tmp_path / "essai.pdf"
     with accessibilite.tagging():
-        HTML(string=html, base_url=str(tmp_path) + "/").write_pdf(target, pdf_tags=True)
-    report = accessibilite.finish(target, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+        document = HTML(string=html, base_url=str(tmp_path) + "/").render(pdf_tags=True)
+        report = accessibilite.write(document, target,
+                                     dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
     assert report.problemes == ["illustration sans texte de remplacement"]
     with pikepdf.open(target) as pdf:
         tagged, artifacts, loose = marked_text(pdf.pages[0])
