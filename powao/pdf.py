@@ -403,8 +403,13 @@ def _find_stylesheets(wrapper_element, device_media_type, url_fetcher, base_url,
     from weasyprint import CSS
     from weasyprint.html import element_has_link_type, parse_url
     original = _FONT_CONFIG["original"]
-    for wrapper in wrapper_element.query_all("link"):
-        element = wrapper.etree_element
+    # The element tree itself, walked once (C): cssselect2's query_all would wrap every
+    # element of the document, twice, for two kinds of element.
+    sheets = [element for element in wrapper_element.etree_element.iter()
+              if element.tag in ("style", "link")]
+    for element in sheets:
+        if element.tag != "link":
+            continue
         href = parse_url(element.get("href") or "", base_url) if element.get("href") else None
         if not (element_has_link_type(element, "stylesheet")
                 and not element_has_link_type(element, "alternate")
@@ -414,7 +419,7 @@ def _find_stylesheets(wrapper_element, device_media_type, url_fetcher, base_url,
                 and href and href.startswith(_FONT_CONFIG["templates"])):
             break  # anything else: WeasyPrint's own way, for the whole document
     else:
-        yield from _cached_sheets(wrapper_element, device_media_type, url_fetcher, base_url,
+        yield from _cached_sheets(sheets, device_media_type, url_fetcher, base_url,
                                   font_config, counter_style, color_profiles, page_rules,
                                   layers, CSS, parse_url)
         return
@@ -422,11 +427,10 @@ def _find_stylesheets(wrapper_element, device_media_type, url_fetcher, base_url,
                         font_config, counter_style, color_profiles, page_rules, layers)
 
 
-def _cached_sheets(wrapper_element, media, url_fetcher, base_url, font_config, counter_style,
+def _cached_sheets(sheets, media, url_fetcher, base_url, font_config, counter_style,
                    color_profiles, page_rules, layers, CSS, parse_url):
     from weasyprint.css import get_child_text, media_queries
-    for wrapper in wrapper_element.query_all("style", "link"):
-        element = wrapper.etree_element
+    for element in sheets:
         if element.tag == "link":
             href = parse_url(element.get("href"), base_url)
             key = (href, _FONT_CONFIG["empreinte"])
