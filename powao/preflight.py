@@ -76,40 +76,43 @@ def _has_text(box) -> bool:
 
 
 def scan_page(page) -> PageScan:
-    from weasyprint.formatting_structure import boxes as b
+    from weasyprint.formatting_structure import boxes
     pb = page._page_box
     scan = PageScan(top=pb.content_box_y(), left=pb.content_box_x(), width=page.width,
                     height=page.height)
     scan.bottom, scan.right = scan.top + pb.height, scan.left + pb.width
-
-    def walk(box, chain):
-        if isinstance(box, (b.MarginBox, b.FootnoteAreaBox)):
-            return
-        element = getattr(box, "element", None)
-        if element is not None and (not chain or chain[-1] is not element):
-            chain = chain + (element,)
-        if element is not None and box.style["break_before"] in FORCED:
-            scan.forced.add(id(element))
-        if isinstance(box, b.TableRowBox) and element is not None and not any(
-                e.tag in ("thead", "tfoot") for e in chain):  # headers repeat, they don't split
-            scan.rows[id(element)] = (element, [_has_text(cell) for cell in box.children])
-        if isinstance(box, b.LineBox):
-            text = _text(box)
-            if text.strip():
-                scan.leaves.append(Leaf(box, chain, text, box.position_y,
-                                        box.position_y + box.height))
-                return
-        elif isinstance(box, b.ReplacedBox) or (
-                not getattr(box, "children", None) and (box.border_bottom_width or box.border_top_width)
-                and box.height is not None and box.width):
-            scan.leaves.append(Leaf(box, chain, "", box.position_y,
-                                    box.position_y + box.margin_height()))
-            return
-        for child in getattr(box, "children", ()):
-            walk(child, chain)
-
-    walk(pb, ())
+    _walk(pb, (), scan, boxes)
     return scan
+
+
+def _walk(box, chain: tuple, scan: PageScan, b) -> None:
+    """Note what a page's boxes hold (`b`: WeasyPrint's box classes). A module function,
+    not a closure that calls itself: such a closure is a reference cycle, which kept
+    every box it noted alive until the garbage collector's next full pass."""
+    if isinstance(box, (b.MarginBox, b.FootnoteAreaBox)):
+        return
+    element = getattr(box, "element", None)
+    if element is not None and (not chain or chain[-1] is not element):
+        chain = chain + (element,)
+    if element is not None and box.style["break_before"] in FORCED:
+        scan.forced.add(id(element))
+    if isinstance(box, b.TableRowBox) and element is not None and not any(
+            e.tag in ("thead", "tfoot") for e in chain):  # headers repeat, they don't split
+        scan.rows[id(element)] = (element, [_has_text(cell) for cell in box.children])
+    if isinstance(box, b.LineBox):
+        text = _text(box)
+        if text.strip():
+            scan.leaves.append(Leaf(box, chain, text, box.position_y,
+                                    box.position_y + box.height))
+            return
+    elif isinstance(box, b.ReplacedBox) or (
+            not getattr(box, "children", None) and (box.border_bottom_width or box.border_top_width)
+            and box.height is not None and box.width):
+        scan.leaves.append(Leaf(box, chain, "", box.position_y,
+                                box.position_y + box.margin_height()))
+        return
+    for child in getattr(box, "children", ()):
+        _walk(child, chain, scan, b)
 
 
 def _classes(element) -> set[str]:
