@@ -639,3 +639,40 @@ def test_a_handout_answer_column_beside_long_questions_is_wide_enough_to_write_i
     _criterion, *formations = _column_shares(document, "Critère")
     assert all(share > 0.2 for share in formations), formations
     assert html.count("<colgroup>") == 1  # only the starved table is changed
+
+
+def test_a_written_fiche_leaves_nothing_for_the_garbage_collector(projet):
+    """A render process frees a document's layout as soon as it drops it: no reference
+    cycle (WeasyPrint's layout context, its target lookups, an SVG's definitions, the
+    preflight's page walk) leaves the layout to a pass of the garbage collector, which
+    walked some 50 000 objects at the end of each fiche job."""
+    import gc
+
+    from weasyprint.layout import LayoutContext
+
+    from powao import fiches, pdf
+    from powao.content import load_and_check
+    from powao.preflight import Leaf, scan_page
+    from powao.templating import Templates
+    root = projet.root
+    t = Templates(load_and_check(root)[0])
+    atelier = t.corpus.ateliers["construire-son-reseau"]
+    html = fiches.fiche_html(t, atelier)
+    assert "<svg" in html and ' id="' in html  # a QR code; anchors (target lookups)
+
+    def alive(kind) -> int:
+        return sum(isinstance(o, kind) for o in gc.get_objects())
+
+    gc.collect()
+    gc.disable()
+    try:
+        document = pdf.lay_out(html, root, pdf.print_base(root), "fiche.pdf")
+        pages = len(document.pages)
+        scans = [scan_page(page) for page in document.pages]
+        assert pdf.write_document(document, root / "fiche.pdf", html) == pages
+        assert sum(len(scan.leaves) for scan in scans) > 100
+        del document, scans
+        assert alive(LayoutContext) == 0
+        assert alive(Leaf) == 0
+    finally:
+        gc.enable()
