@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import html
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -61,6 +63,14 @@ def draft_stamp(root: Path) -> str:
     except (OSError, subprocess.SubprocessError):
         pass
     return f"{when}, {version}"
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags dropped, entities decoded, spaces collapsed."""
+    return html.unescape(" ".join(_TAG.sub("", fragment).split())).strip()
 
 
 def build_date() -> _dt.datetime:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
-from .base import build_date
+from .base import build_date, plain_text
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 INSIDE = {"li", "dt", "dd", "td", "th", "caption", "figcaption"}
@@ -299,13 +299,13 @@ def _nav(parts: list[Part], markers, title: str) -> str:
             continue
         sections = re.findall(r'<h2[^>]*\sid="([^"]+)"[^>]*>(.*?)</h2>', part.body, re.S)
         entries = ("<ol>" + "".join(
-            f'<li><a href="{part.name}#{ident}">{esc(_strip(inner))}</a></li>'
+            f'<li><a href="{part.name}#{ident}">{esc(plain_text(inner))}</a></li>'
             for ident, inner in sections) + "</ol>") if sections else ""
         toc.append(f'<li><a href="{part.name}">{esc(part.title)}</a>{entries}</li>')
         for ident, inner in re.findall(
                 r'<figure[^>]*\sid="([^"]+)"[^>]*>.*?<span class="powao-figure-titre">(.*?)'
                 r'</span>\s*(?=<span class="powao-figure-note|</figcaption)', part.body, re.S):
-            loi.append(f'<li><a href="{part.name}#{ident}">{esc(_strip(inner))}</a></li>')
+            loi.append(f'<li><a href="{part.name}#{ident}">{esc(plain_text(inner))}</a></li>')
     pages = "".join(f'<li><a href="{part.name}#page-{number}">{number}</a></li>'
                     for number, _ident, part in markers)
     first_body = next((p.name for p in parts if p.kind == "bodymatter"), parts[0].name)
@@ -325,10 +325,6 @@ def _nav(parts: list[Part], markers, title: str) -> str:
         '<li><a epub:type="toc" href="nav.xhtml#toc">Sommaire</a></li>'
         f'<li><a epub:type="bodymatter" href="{first_body}">Début du texte</a></li>'
         '</ol></nav>\n</body>\n</html>\n')
-
-
-def _strip(fragment: str) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", fragment).split()))
 
 
 MEDIA = {".xhtml": "application/xhtml+xml", ".css": "text/css", ".woff2": "font/woff2"}

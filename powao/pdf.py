@@ -16,7 +16,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from .base import (atomic_write, build_date, build_epoch, copy_file, file_sha256,
-                   hash_files, renderer_versions)
+                   hash_files, plain_text, renderer_versions)
 from .errors import BuildError
 
 FOOTNOTE_DIV = re.compile(r'<div class="footnote">.*?</div>\s*$', re.S)
@@ -63,7 +63,7 @@ def write_in_columns(fragment: str) -> str:
         body = table.group(1)
         if "<tbody>" not in body:
             return table.group(0)
-        rows = [[_text(cell) for _kind, cell in _CELL.findall(row)] for row in _ROW.findall(body)]
+        rows = [[plain_text(cell) for _kind, cell in _CELL.findall(row)] for row in _ROW.findall(body)]
         count = len(rows[0]) if rows else 0
         if not count or any(len(row) != count for row in rows):
             return table.group(0)
@@ -78,10 +78,6 @@ def write_in_columns(fragment: str) -> str:
                        for e in empty)
         return f"<table>\n<colgroup>{cols}</colgroup>\n{body}</table>"
     return _TABLE.sub(widen, fragment)
-
-
-def _text(cell: str) -> str:
-    return " ".join(re.sub(r"<[^>]*>|&nbsp;", " ", cell).split())
 
 
 def for_print(fragment: str) -> str:
@@ -426,6 +422,8 @@ def _no_context_cycle() -> None:
         return fetch
 
     def set_(context, value) -> None:
+        # WeasyPrint's: partial(fetch, context=self), flattened by functools with fetch's
+        # own keywords (cache, url_fetcher, options).
         if isinstance(value, partial) and value.keywords.get("context") is context \
                 and not value.args:
             value = (value.func, {k: v for k, v in value.keywords.items() if k != "context"})
